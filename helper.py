@@ -1,0 +1,638 @@
+"""Data for the Generate Faces project: download, verify, extract, cache and batch.
+
+The data sets are described by the table ``SOURCES`` below: where each archive can be
+downloaded from (mirrors, tried in turn), how to verify it, and where its images land.
+``download_extract(name, data_dir)`` makes the images appear in the layout learners rely on
+(``data_dir/mnist/*.jpg`` and ``data_dir/img_align_celeba/*.jpg``), and ``Dataset`` serves
+them as float32 batches in [-0.5, 0.5] from an on-disk cache that is built once.
+
+Nothing half-written is ever left under a final name: downloads go to a temporary name in
+``data_dir`` and are renamed once verified; archives are extracted into a temporary folder
+that is renamed once complete; caches are written to a temporary file, then renamed.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import functools
+import gzip
+import hashlib
+import json
+import math
+import multiprocessing
+import os
+import shutil
+import struct
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Iterator, Sequence
+from pathlib import Path, PurePosixPath
+
+import numpy as np
+import pooch
+import requests
+from PIL import Image
+from tqdm.auto import tqdm
+
+
+@dataclasses.dataclass(frozen=True)
+class Source:
+    """Where a data set's archive comes from and where its images go.
+
+    Attributes:
+        archive: File name the archive is saved under in ``data_dir``.
+        urls: Mirrors, tried in order until one answers with a verified archive.
+        sha256: SHA-256 of the archive as published.
+        md5: MD5 of the archive as published (the original project's check; for reference).
+        folder: Folder in ``data_dir`` that holds the extracted JPEG images.
+        image_mode: PIL mode of the images: ``'L'`` (grayscale) or ``'RGB'``.
+        payload_sha256: For gzip archives, SHA-256 of the decompressed payload, so that a
+            re-compressed copy of the same data is accepted too.
+        other_names: Other file names a user may have saved the same archive under.
+    """
+
+    archive: str
+    urls: tuple[str, ...]
+    sha256: str
+    md5: str
+    folder: str
+    image_mode: str
+    payload_sha256: str | None = None
+    other_names: tuple[str, ...] = ()
+
+
+_MNIST_FILE = "train-images-idx3-ubyte.gz"
+_CELEBA_DRIVE_ID = "0B7EVK8r0v71pZjFTYXZWM3FlRnM"
+
+SOURCES: dict[str, Source] = {
+    "mnist": Source(
+        archive=_MNIST_FILE,
+        urls=(
+            f"https://ossci-datasets.s3.amazonaws.com/mnist/{_MNIST_FILE}",
+            f"https://storage.googleapis.com/cvdf-datasets/mnist/{_MNIST_FILE}",
+            f"http://yann.lecun.com/exdb/mnist/{_MNIST_FILE}",
+        ),
+        sha256="440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+        md5="f68b3c2dcbeaaa9fbdd348bbdeb94873",
+        payload_sha256="ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+        folder="mnist",
+        image_mode="L",
+    ),
+    "celeba": Source(
+        archive="celeba.zip",
+        urls=(
+            "https://s3-us-west-1.amazonaws.com/udacity-dlnfd/datasets/celeba.zip",
+            f"https://drive.usercontent.google.com/download?id={_CELEBA_DRIVE_ID}&export=download&confirm=t",
+        ),
+        sha256="46fb89443c578308acf364d7d379fe1b9efb793042c0af734b6112e4fd3a8c74",
+        md5="00d2c5bc6d35e252742224ab0c1e8fcb",
+        folder="img_align_celeba",
+        image_mode="RGB",
+        other_names=("img_align_celeba.zip",),
+    ),
+}
+
+IMAGE_SIZE = 28  # Width and height of every image served, as in the original project.
+FACE_CROP = 108  # CelebA images are cropped to their centre 108x108 before resizing.
+
+# Seconds to wait for a mirror to connect, and between two chunks of a download: a dead
+# mirror fails within seconds, a slow one is still allowed to finish.
+_CONNECT_TIMEOUT = 10
+_READ_TIMEOUT = 60
+_DOWNLOAD_CHUNK = 1 << 20
+_IDX_IMAGES_MAGIC = 2051
+# Bumped whenever the decoding changes, so that every older cache counts as stale.
+_CACHE_VERSION = 1
+_CACHE_CHUNK = 512  # Images decoded per task when the cache is built in parallel.
+
+
+class DataError(Exception):
+    """Base class of the errors raised while getting a data set ready."""
+
+
+class DownloadError(DataError):
+    """No mirror gave a verified archive, and none was placed in ``data_dir``."""
+
+
+class ChecksumError(DataError, ValueError):
+    """An archive's checksum is not the published one."""
+
+
+class CorruptArchiveError(DataError, ValueError):
+    """An archive cannot be read to the end (truncated, damaged or of the wrong kind)."""
+
+
+class UnsafeArchiveError(DataError, ValueError):
+    """An archive member would be written outside the target folder."""
+
+
+class NotAnArchiveError(DataError):
+    """A server answered with a web page instead of the archive."""
+
+
+def _source(name: str) -> Source:
+    if name not in SOURCES:
+        raise ValueError(
+            f"Unknown data set {name!r}: expected one of {sorted(SOURCES)}. "
+            "Check the spelling of the name you passed."
+        )
+    return SOURCES[name]
+
+
+def _sha256(path: Path) -> str:
+    return pooch.file_hash(str(path), alg="sha256")
+
+
+def _gzip_payload_sha256(path: Path) -> str | None:
+    """SHA-256 of a gzip file's decompressed content, or None if it does not decompress."""
+    digest = hashlib.sha256()
+    try:
+        with gzip.open(path, "rb") as stream:
+            for block in iter(lambda: stream.read(_DOWNLOAD_CHUNK), b""):
+                digest.update(block)
+    except (OSError, EOFError, zlib.error):
+        return None
+    return digest.hexdigest()
+
+
+def verify(name: str, path: str | os.PathLike) -> None:
+    """Checks that an archive is the published one, reading it in chunks.
+
+    Args:
+        name: Data set name, a key of ``SOURCES``.
+        path: The archive to check.
+
+    Raises:
+        ChecksumError: The archive's SHA-256 (and, for gzip archives, its payload's
+            SHA-256) differs from the published one.
+    """
+    source = _source(name)
+    path = Path(path)
+    got = _sha256(path)
+    if got == source.sha256:
+        return
+    if source.payload_sha256 and _gzip_payload_sha256(path) == source.payload_sha256:
+        return
+    raise ChecksumError(
+        f"{path} is not the {name} archive: SHA-256 expected {source.sha256}, got {got}. "
+        "The file is damaged or incomplete. Delete it and run download_extract again, "
+        f"or replace it with a good copy of {source.archive}."
+    )
+
+
+def _looks_like_web_page(path: Path) -> bool:
+    with open(path, "rb") as stream:
+        head = stream.read(512).lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html"))
+
+
+def _fetch(url: str, destination: Path) -> None:
+    """Streams ``url`` into ``destination`` with a progress bar (bytes, rate, ETA)."""
+    downloader = pooch.HTTPDownloader(
+        progressbar=True,
+        chunk_size=_DOWNLOAD_CHUNK,
+        timeout=(_CONNECT_TIMEOUT, _READ_TIMEOUT),
+    )
+    downloader(url, str(destination), None)
+    if _looks_like_web_page(destination):
+        raise NotAnArchiveError(
+            "answered with a web page instead of the archive "
+            "(Google Drive does this when its download quota is exceeded)"
+        )
+
+
+def download(name: str, data_dir: str | os.PathLike) -> Path:
+    """Downloads a data set's archive into ``data_dir``, trying each mirror in turn.
+
+    Each download streams into a temporary file in ``data_dir``; only a verified archive
+    is renamed to its final name, so an interrupted or failed download leaves nothing
+    behind.
+
+    Args:
+        name: Data set name, a key of ``SOURCES``.
+        data_dir: Folder to save the archive in; created if missing.
+
+    Returns:
+        The path of the verified archive.
+
+    Raises:
+        DownloadError: No mirror gave a verified archive. The message lists each URL with
+            what it answered, and where to place the archive by hand.
+    """
+    source = _source(name)
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    final = data_dir / source.archive
+    failures = []
+    for url in source.urls:
+        print(f"Downloading {name} from {url}")
+        handle, temp_name = tempfile.mkstemp(dir=data_dir, prefix=f".{source.archive}.", suffix=".part")
+        os.close(handle)
+        temp = Path(temp_name)
+        try:
+            _fetch(url, temp)
+            verify(name, temp)
+            os.replace(temp, final)
+            return final
+        except requests.HTTPError as error:
+            failures.append(f"{url}: HTTP {error.response.status_code} {error.response.reason}")
+        except requests.RequestException as error:
+            failures.append(f"{url}: no answer ({type(error).__name__}: {error})")
+        except DataError as error:
+            failures.append(f"{url}: {error}")
+        finally:
+            temp.unlink(missing_ok=True)
+    tried = "\n".join(f"  - {failure}" for failure in failures)
+    raise DownloadError(
+        f"Could not download the {name} data set. Tried:\n{tried}\n"
+        f"Fix: download {source.archive} yourself (from any of the URLs above, on a machine "
+        f"with internet access) and save it as {final.resolve()}; then run again. "
+        "Nothing else needs to change: the archive is verified and extracted from there."
+    )
+
+
+def _check_member(archive: Path, member: str) -> None:
+    parts = PurePosixPath(member.replace("\\", "/")).parts
+    if member.startswith(("/", "\\")) or (parts and ":" in parts[0]) or ".." in parts:
+        raise UnsafeArchiveError(
+            f"{archive} holds the member {member!r}, which would be written outside the "
+            "target folder. Refusing to extract it: delete the archive and get a genuine copy."
+        )
+
+
+def _extract_zip(source: Source, archive: Path, target: Path) -> None:
+    try:
+        with zipfile.ZipFile(archive) as bundle:
+            members = bundle.infolist()
+            for member in members:
+                _check_member(archive, member.filename)
+            for member in tqdm(members, desc=f"Extracting {archive.name}", unit="file"):
+                bundle.extract(member, target)
+    except (zipfile.BadZipFile, EOFError, zlib.error) as error:
+        raise CorruptArchiveError(
+            f"{archive} is not a complete zip archive ({error}). Expected a zip holding "
+            f"{source.folder}/*.jpg. Delete it and run download_extract again."
+        ) from error
+    if not (target / source.folder).is_dir():
+        raise CorruptArchiveError(
+            f"{archive} has no {source.folder}/ folder: expected {source.folder}/000001.jpg and "
+            f"so on, got top-level entries {sorted(p.name for p in target.iterdir())}. "
+            "Use the aligned-and-cropped CelebA archive (img_align_celeba.zip)."
+        )
+
+
+def _read_idx_images(archive: Path) -> np.ndarray:
+    """Reads an IDX3 image file (MNIST's format) from a gzip archive."""
+    try:
+        with gzip.open(archive, "rb") as stream:
+            header = stream.read(16)
+            if len(header) < 16:
+                raise EOFError(f"header has {len(header)} of 16 bytes")
+            magic, count, rows, cols = struct.unpack(">IIII", header)
+            if magic != _IDX_IMAGES_MAGIC:
+                raise CorruptArchiveError(
+                    f"{archive} is not an IDX image file: magic number expected "
+                    f"{_IDX_IMAGES_MAGIC}, got {magic}. Use MNIST's {_MNIST_FILE}."
+                )
+            expected = count * rows * cols
+            pixels = stream.read(expected)
+    except (OSError, EOFError, zlib.error) as error:
+        raise CorruptArchiveError(
+            f"{archive} cannot be decompressed ({error}): it is truncated or damaged. "
+            "Delete it and run download_extract again."
+        ) from error
+    if len(pixels) != expected:
+        raise CorruptArchiveError(
+            f"{archive} is truncated: expected {expected} bytes of pixels for {count} images, "
+            f"got {len(pixels)}. Delete it and run download_extract again."
+        )
+    return np.frombuffer(pixels, dtype=np.uint8).reshape(count, rows, cols)
+
+
+def _extract_idx_gz(source: Source, archive: Path, target: Path) -> None:
+    images = _read_idx_images(archive)
+    folder = target / source.folder
+    folder.mkdir()
+    for index, image in enumerate(tqdm(images, desc=f"Extracting {archive.name}", unit="img")):
+        Image.fromarray(image, source.image_mode).save(folder / f"image_{index}.jpg")
+
+
+def extract(name: str, archive: str | os.PathLike, data_dir: str | os.PathLike) -> Path:
+    """Extracts a data set's archive into ``data_dir/<folder>``, all or nothing.
+
+    The images are written into a temporary folder inside ``data_dir`` that is renamed to
+    its final name once complete; on any error it is removed.
+
+    Args:
+        name: Data set name, a key of ``SOURCES``.
+        archive: The verified archive.
+        data_dir: Folder that receives the image folder.
+
+    Returns:
+        The folder holding the images.
+
+    Raises:
+        CorruptArchiveError: The archive is truncated, damaged or not laid out as expected.
+        UnsafeArchiveError: A member has an absolute path or ``..`` in it.
+    """
+    source = _source(name)
+    archive, data_dir = Path(archive), Path(data_dir)
+    final = data_dir / source.folder
+    work = Path(tempfile.mkdtemp(dir=data_dir, prefix=f".{source.folder}.", suffix=".part"))
+    try:
+        if archive.name.endswith(".gz"):
+            _extract_idx_gz(source, archive, work)
+        else:
+            _extract_zip(source, archive, work)
+        os.rename(work / source.folder, final)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return final
+
+
+def _has_images(folder: Path) -> bool:
+    return any(entry.name.endswith(".jpg") for entry in os.scandir(folder))
+
+
+def download_extract(name: str, data_dir: str | os.PathLike) -> Path:
+    """Makes a data set's JPEG images available in ``data_dir``.
+
+    Looks, in order, for the extracted image folder, for an archive placed in ``data_dir``
+    (offline use), then downloads the archive from its mirrors. A second call finds the
+    folder and returns at once.
+
+    Args:
+        name: ``'mnist'`` or ``'celeba'``.
+        data_dir: Data folder, e.g. ``'data'``; created if missing.
+
+    Returns:
+        The folder of JPEG images: ``data_dir/mnist`` or ``data_dir/img_align_celeba``.
+
+    Raises:
+        ValueError: ``name`` is not a known data set.
+        DataError: The data could not be made available; the message says how to fix it.
+    """
+    source = _source(name)
+    data_dir = Path(data_dir)
+    folder = data_dir / source.folder
+    if folder.is_dir():
+        if not _has_images(folder):
+            raise DataError(
+                f"{folder} exists but holds no .jpg images. Remove the empty folder, or fill it "
+                f"with the {name} images, and run again."
+            )
+        print(f"Found {name} data in {folder}")
+        return folder
+    data_dir.mkdir(parents=True, exist_ok=True)
+    placed = [data_dir / n for n in (source.archive, *source.other_names) if (data_dir / n).is_file()]
+    if placed:
+        archive = placed[0]
+        print(f"Verifying {archive}")
+        verify(name, archive)
+    else:
+        archive = download(name, data_dir)
+    return extract(name, archive, data_dir)
+
+
+def get_image(image_path: str | os.PathLike, width: int, height: int, mode: str) -> np.ndarray:
+    """Reads one image as a uint8 array; CelebA faces are centre-cropped and resized.
+
+    An image that is not already ``width`` x ``height`` (a CelebA photo) is cropped to
+    its centre ``FACE_CROP`` x ``FACE_CROP`` square, where the face is, then resized.
+    JPEGs are decoded at a reduced scale (PIL's draft mode) when that still leaves more
+    than ``width`` x ``height`` pixels to resize from, which makes decoding several
+    times faster.
+
+    Args:
+        image_path: Path of the image file.
+        width: Width of the returned image.
+        height: Height of the returned image.
+        mode: PIL mode of the returned image, ``'L'`` or ``'RGB'``.
+
+    Returns:
+        Array of shape (height, width) for ``'L'`` or (height, width, 3) for ``'RGB'``.
+    """
+    with Image.open(image_path) as image:
+        if image.size == (width, height):
+            return np.asarray(image.convert(mode))
+        full_width = image.size[0]
+        draft_size = (
+            math.ceil(image.size[0] * width / FACE_CROP),
+            math.ceil(image.size[1] * height / FACE_CROP),
+        )
+        if image.format == "JPEG":
+            image.draft(mode, draft_size)
+        crop = round(FACE_CROP * image.size[0] / full_width)
+        left = (image.size[0] - crop) // 2
+        top = (image.size[1] - crop) // 2
+        face = image.crop((left, top, left + crop, top + crop))
+        return np.asarray(face.resize((width, height), Image.BILINEAR).convert(mode))
+
+
+def _decode(image_files: Sequence[str], width: int, height: int, mode: str) -> np.ndarray:
+    batch = np.stack([get_image(path, width, height, mode) for path in image_files])
+    return batch.reshape((*batch.shape[:3], -1))
+
+
+def get_batch(image_files: Sequence[str], width: int, height: int, mode: str) -> np.ndarray:
+    """Reads images into a float32 batch of shape (n, height, width, channels), in [0, 255].
+
+    Args:
+        image_files: Paths of the images.
+        width: Width of each image.
+        height: Height of each image.
+        mode: PIL mode, ``'L'`` or ``'RGB'``.
+
+    Returns:
+        The images, as in the original project (not rescaled).
+    """
+    return _decode(image_files, width, height, mode).astype(np.float32)
+
+
+def images_square_grid(images: np.ndarray, mode: str) -> Image.Image:
+    """Arranges the first n*n images into one square grid image, in reading order.
+
+    Args:
+        images: Array of shape (count, height, width, channels), any value range: it is
+            stretched to 0-255.
+        mode: PIL mode of the result, ``'L'`` or ``'RGB'``.
+
+    Returns:
+        A PIL image of floor(sqrt(count)) x floor(sqrt(count)) tiles.
+    """
+    side = math.floor(math.sqrt(images.shape[0]))
+    if side == 0:
+        raise ValueError("images_square_grid needs at least one image; got an empty array.")
+    low, high = float(images.min()), float(images.max())
+    scaled = (images[: side * side] - low) * (255 / max(high - low, 1e-12))
+    tiles = scaled.astype(np.uint8).reshape((side, side, *images.shape[1:]))
+    height, width, channels = images.shape[1:]
+    grid = tiles.swapaxes(1, 2).reshape(side * height, side * width, channels)
+    return Image.fromarray(grid[..., 0] if mode == "L" else grid, mode)
+
+
+def _fingerprint(files: Sequence[str]) -> str:
+    """Digest of the files' sizes and modification times: changes when any file changes."""
+    digest = hashlib.sha256()
+    for path in files:
+        stat = os.stat(path)
+        digest.update(f"{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def build_cache(
+    image_files: Sequence[str],
+    shape: tuple[int, int, int, int],
+    mode: str,
+    cache_path: str | os.PathLike,
+    workers: int | None = None,
+) -> None:
+    """Decodes every image once into a uint8 ``.npy`` file, in parallel across cores.
+
+    Written to a temporary file beside ``cache_path`` and renamed when complete.
+
+    Args:
+        image_files: Paths of the images, in cache order.
+        shape: (count, height, width, channels) of the cache.
+        mode: PIL mode of the images.
+        cache_path: Where the cache is written.
+        workers: Worker processes; defaults to the number of cores.
+    """
+    cache_path = Path(cache_path)
+    count, height, width, _ = shape
+    starts = range(0, count, _CACHE_CHUNK)
+    chunks = [image_files[start : start + _CACHE_CHUNK] for start in starts]
+    workers = min(workers or os.cpu_count() or 1, len(chunks))
+    temp = cache_path.with_name(f".{cache_path.name}.{os.getpid()}.part")
+    try:
+        cache = np.lib.format.open_memmap(temp, mode="w+", dtype=np.uint8, shape=shape)
+        with tqdm(total=count, desc=f"Caching {count} images", unit="img") as progress:
+            decode = functools.partial(_decode, width=width, height=height, mode=mode)
+            if workers == 1:
+                pool = None
+                decoded = map(decode, chunks)
+            else:
+                # Spawned, not forked: forking a process that runs TensorFlow can deadlock.
+                context = multiprocessing.get_context("spawn")
+                pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=context)
+                decoded = pool.map(decode, chunks)
+            try:
+                for start, images in zip(starts, decoded, strict=True):
+                    cache[start : start + len(images)] = images
+                    progress.update(len(images))
+            finally:
+                if pool is not None:
+                    pool.shutdown(cancel_futures=True)
+        cache.flush()
+        del cache
+        os.replace(temp, cache_path)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+class Dataset:
+    """A data set's images, served in shuffled batches from an on-disk cache.
+
+    The images are decoded, cropped and resized once into a uint8 cache (a memory-mapped
+    ``.npy`` file), keyed by the file list, image size and mode, and rebuilt when any file
+    changes. Batches are then slices of that cache.
+
+    Attributes:
+        image_mode: ``'L'`` for MNIST, ``'RGB'`` for CelebA.
+        data_files: The image paths, in the order given.
+        shape: (count, 28, 28, channels).
+    """
+
+    def __init__(
+        self,
+        dataset_name: str,
+        data_files: Sequence[str],
+        *,
+        cache_dir: str | os.PathLike | None = None,
+        seed: int | None = None,
+    ) -> None:
+        """Describes the data set; nothing is decoded until the first batch.
+
+        Args:
+            dataset_name: ``'mnist'`` or ``'celeba'``.
+            data_files: Paths of the JPEG images, e.g. ``glob('data/mnist/*.jpg')``.
+            cache_dir: Folder for the cache; defaults to ``.cache`` beside the images'
+                folder (``data/.cache`` for ``data/mnist/*.jpg``).
+            seed: Seed of the shuffling, for repeatable epochs.
+
+        Raises:
+            ValueError: Unknown ``dataset_name``, or no files.
+        """
+        self.image_mode = _source(dataset_name).image_mode
+        self.data_files = [os.fspath(path) for path in data_files]
+        if not self.data_files:
+            raise ValueError(
+                f"Dataset({dataset_name!r}) got an empty file list. Call "
+                f"helper.download_extract({dataset_name!r}, data_dir) first, and check the "
+                "glob pattern points at the extracted .jpg files."
+            )
+        channels = 1 if self.image_mode == "L" else 3
+        self.shape = (len(self.data_files), IMAGE_SIZE, IMAGE_SIZE, channels)
+        self.name = dataset_name
+        if cache_dir is None:
+            image_folder = os.path.commonpath([os.path.dirname(os.path.abspath(p)) for p in self.data_files])
+            cache_dir = Path(image_folder).parent / ".cache"
+        self.cache_dir = Path(cache_dir)
+        self._rng = np.random.default_rng(seed)
+        self._images: np.ndarray | None = None
+
+    def _cache_path(self) -> Path:
+        key = hashlib.sha256(
+            json.dumps([_CACHE_VERSION, self.shape, self.image_mode, self.data_files]).encode()
+        ).hexdigest()[:16]
+        return self.cache_dir / f"{self.name}-{key}.npy"
+
+    @property
+    def images(self) -> np.ndarray:
+        """All images as a read-only uint8 array (n, 28, 28, c), building the cache if needed."""
+        if self._images is None:
+            cache_path = self._cache_path()
+            stamp_path = cache_path.with_suffix(".json")
+            fingerprint = _fingerprint(self.data_files)
+            stamp = json.loads(stamp_path.read_text()) if stamp_path.is_file() else {}
+            if not cache_path.is_file() or stamp.get("fingerprint") != fingerprint:
+                self.cache_dir.mkdir(parents=True, exist_ok=True)
+                build_cache(self.data_files, self.shape, self.image_mode, cache_path)
+                stamp_path.write_text(json.dumps({"fingerprint": fingerprint}))
+            self._images = np.load(cache_path, mmap_mode="r")
+        return self._images
+
+    def get_batches(self, batch_size: int) -> Iterator[np.ndarray]:
+        """Yields one epoch of shuffled float32 batches in [-0.5, 0.5].
+
+        Each call shuffles anew; the last partial batch is dropped, as in the original.
+
+        Args:
+            batch_size: Images per batch, from 1 to the number of images.
+
+        Returns:
+            An iterator of arrays of shape (batch_size, 28, 28, channels).
+
+        Raises:
+            ValueError: ``batch_size`` is not a whole number from 1 to the number of images.
+        """
+        count = self.shape[0]
+        if (
+            isinstance(batch_size, bool)
+            or not isinstance(batch_size, (int, np.integer))
+            or not 1 <= batch_size <= count
+        ):
+            raise ValueError(
+                f"batch_size must be a whole number from 1 to {count} (the number of images), "
+                f"got {batch_size!r}. Use a smaller batch size or more images."
+            )
+        return self._epoch(int(batch_size))
+
+    def _epoch(self, batch_size: int) -> Iterator[np.ndarray]:
+        images = self.images
+        order = self._rng.permutation(self.shape[0])
+        for start in range(0, self.shape[0] - batch_size + 1, batch_size):
+            batch = images[order[start : start + batch_size]]
+            yield batch.astype(np.float32) * np.float32(1 / 255) - np.float32(0.5)
