@@ -1,0 +1,605 @@
+"""Checks for the functions you write in dlnd_face_generation.ipynb.
+
+Each check builds a small graph with your function, runs it in a session on small batches and
+looks at what it computes: values, gradients, which variables exist and which change. Any
+correct implementation passes (other layer counts, other activations, dense or convolutional
+output layers); a failing check says what is wrong and how to fix it.
+
+Call them right after writing each function, as the notebook does:
+``test_model_inputs(model_inputs)``, ``test_discriminator(discriminator, tf)``,
+``test_generator(generator, tf)``, ``test_model_loss(model_loss)``,
+``test_model_opt(model_opt, tf)`` and ``test_train(train)``.
+"""
+
+import functools
+import inspect
+import os
+from unittest import mock
+
+# tf.compat.v1.layers needs the legacy Keras; it must be chosen before TensorFlow loads.
+os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+
+import numpy as np
+import tensorflow.compat.v1 as tf
+
+_RNG_SEED = 0
+_Z_DIM = 100
+
+
+class CheckFailed(AssertionError):
+    """Your function does not do what the notebook asks; the message says what to change."""
+
+
+def _require(condition, message):
+    if not condition:
+        raise CheckFailed(message)
+
+
+def _graph_check(check):
+    """Runs a check in a graph of its own, then prints 'Tests Passed' as the original did."""
+
+    @functools.wraps(check)
+    def run(*args, **kwargs):
+        with tf.Graph().as_default():
+            result = check(*args, **kwargs)
+        print("Tests Passed")
+        return result
+
+    return run
+
+
+def _call(description, function, *args):
+    """Calls your function; an error inside it becomes a failure naming the call."""
+    try:
+        return function(*args)
+    except CheckFailed:
+        raise
+    except Exception as error:
+        hint = ""
+        if "does not exist" in str(error) or "already exists" in str(error):
+            hint = (
+                " This is about sharing weights: use tf.variable_scope(name, reuse=reuse) so that "
+                "the first call creates the variables and later calls reuse them."
+            )
+        raise CheckFailed(f"{description} raised {type(error).__name__}: {error}.{hint}") from error
+
+
+def _run(sess, fetches, feed, description):
+    try:
+        return sess.run(fetches, feed_dict=feed)
+    except tf.errors.OpError as error:
+        raise CheckFailed(
+            f"Running {description} failed: {error.message}. Check that no size is fixed in "
+            "your graph: the batch size must stay open (None or -1)."
+        ) from error
+
+
+def _require_tf_v1(tf_module):
+    _require(
+        hasattr(tf_module, "placeholder") and hasattr(tf_module, "variable_scope"),
+        f"The second argument should be the TensorFlow module your functions use, "
+        f"tensorflow.compat.v1 (imported as tf); got {getattr(tf_module, '__name__', tf_module)!r}.",
+    )
+
+
+def _as_tensor(value, description):
+    _require(
+        isinstance(value, tf.Tensor),
+        f"{description} should be a tensor, got {type(value).__name__} ({value!r}).",
+    )
+    return value
+
+
+def _pair(result, description, names):
+    _require(
+        isinstance(result, (tuple, list)) and len(result) == 2,
+        f"{description} should return two tensors, ({names}); got {result!r}.",
+    )
+    return [_as_tensor(value, f"{name} from {description}") for value, name in zip(result, names.split(", "))]
+
+
+def _variable_names(graph):
+    return sorted(v.name for v in graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES))
+
+
+def _depends_on(tensor, source):
+    """Whether ``tensor`` is computed from ``source`` in the graph."""
+    seen, pending = set(), [tensor.op]
+    while pending:
+        op = pending.pop()
+        if op is source.op:
+            return True
+        if op in seen:
+            continue
+        seen.add(op)
+        pending.extend(t.op for t in op.inputs)
+        pending.extend(op.control_inputs)
+    return False
+
+
+def _sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def _cross_entropy(logits, label):
+    """Mean sigmoid cross-entropy of logits against a constant label, as TensorFlow computes it."""
+    return float(np.mean(np.maximum(logits, 0) - logits * label + np.log1p(np.exp(-np.abs(logits)))))
+
+
+@_graph_check
+def test_model_inputs(model_inputs):
+    """Checks that model_inputs returns float32 placeholders of the right shapes, in order."""
+    for width, height, channels, z_dim in ((28, 28, 3, 100), (32, 32, 1, 64)):
+        description = f"model_inputs({width}, {height}, {channels}, {z_dim})"
+        with tf.Graph().as_default():
+            result = _call(description, model_inputs, width, height, channels, z_dim)
+            _require(
+                isinstance(result, (tuple, list)) and len(result) == 3,
+                f"{description} should return three tensors, (real images, z, learning rate); "
+                f"got {result!r}.",
+            )
+            names = ("real images", "z", "learning rate")
+            tensors = [_as_tensor(t, f"The {name} input") for t, name in zip(result, names)]
+            ranks = [t.shape.ndims for t in tensors]
+            _require(
+                ranks[:2] != [2, 4],
+                f"{description} returned z before the real images: return (real images, z, learning rate).",
+            )
+            for tensor, name in zip(tensors, names):
+                _require(
+                    tensor.op.type in ("Placeholder", "PlaceholderWithDefault"),
+                    f"The {name} input is a {tensor.op.type} op, not a placeholder: create it with "
+                    "tf.placeholder(...) so that values can be fed to it.",
+                )
+                _require(
+                    tensor.dtype == tf.float32,
+                    f"The {name} placeholder has dtype {tensor.dtype.name}; use tf.float32.",
+                )
+            real, z, learning_rate = tensors
+            for tensor, name, expected in (
+                (real, "real images", [None, height, width, channels]),
+                (z, "z", [None, z_dim]),
+            ):
+                shape = tensor.shape.as_list() if tensor.shape.ndims is not None else None
+                _require(
+                    shape is not None and len(shape) == len(expected),
+                    f"The {name} placeholder has shape {shape}; expected {expected} (rank {len(expected)}).",
+                )
+                _require(
+                    shape[0] is None,
+                    f"The {name} placeholder fixes the batch size to {shape[0]}: use None as the first "
+                    "dimension so that any batch size can be fed.",
+                )
+                _require(
+                    shape == expected,
+                    f"The {name} placeholder has shape {shape}; expected {expected} for {description}.",
+                )
+            _require(
+                learning_rate.shape.ndims in (None, 0),
+                f"The learning rate placeholder has shape {learning_rate.shape.as_list()}; it should be a "
+                "scalar: tf.placeholder(tf.float32, (), name='learning_rate').",
+            )
+
+
+def _check_network_variables(graph, scope, description):
+    created = _variable_names(graph)
+    _require(created, f"{description} created no variables: the network needs trainable layers.")
+    outside = [name for name in created if not name.startswith(f"{scope}/")]
+    _require(
+        not outside,
+        f"{description} created variables outside the '{scope}' scope: {outside}. Create every layer "
+        f"inside `with tf.variable_scope('{scope}', reuse=...):` so that the optimizer can find them.",
+    )
+
+
+def _check_reuse(graph, before, description, scope):
+    new = sorted(set(_variable_names(graph)) - set(before))
+    _require(
+        not new,
+        f"{description} created new variables instead of reusing the first call's: {new}. Open the scope "
+        f"with tf.variable_scope('{scope}', reuse=...) and build the layers with tf.layers functions "
+        "(a Keras layer object, such as tf.keras.layers.Dense(...), makes new weights on every call).",
+    )
+
+
+def _check_all_weights_used(output, description, scope):
+    weights = tf.trainable_variables(scope)
+    unused = [v.name for v, g in zip(weights, tf.gradients(tf.reduce_sum(output), weights)) if g is None]
+    _require(
+        not unused,
+        f"The output of {description} does not depend on these weights: {unused}. Every layer must "
+        "feed the next one, and a reusing call must go through the same weights.",
+    )
+
+
+@_graph_check
+def test_discriminator(discriminator, tf_module):
+    """Checks the discriminator's outputs, sigmoid, weight sharing and scope on real batches."""
+    _require_tf_v1(tf_module)
+    rng = np.random.default_rng(_RNG_SEED)
+    for channels in (3, 1):
+        with tf.Graph().as_default() as graph:
+            images = tf.placeholder(tf.float32, (None, 28, 28, channels), name="images")
+            description = f"discriminator(images) on {channels}-channel images"
+            out, logits = _pair(_call(description, discriminator, images), description, "output, logits")
+            _check_network_variables(graph, "discriminator", description)
+            before = _variable_names(graph)
+            reused = f"discriminator(images, True) on {channels}-channel images"
+            out_reused, logits_reused = _pair(
+                _call(reused, discriminator, images, True), reused, "output, logits"
+            )
+            _check_reuse(graph, before, reused, "discriminator")
+            _check_all_weights_used(logits, description, "discriminator")
+            _check_all_weights_used(logits_reused, reused, "discriminator")
+            input_gradient = tf.gradients(tf.reduce_sum(logits), images)[0]
+            _require(
+                input_gradient is not None,
+                f"The logits of {description} do not depend on the images: pass `images` to the first layer.",
+            )
+            batch = rng.uniform(-1, 1, (5, 28, 28, channels)).astype(np.float32)
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+                values = _run(
+                    sess,
+                    [out, logits, out_reused, logits_reused, input_gradient],
+                    {images: batch},
+                    description,
+                )
+            for value, name in zip(values[:4], ("output", "logits", "reused output", "reused logits")):
+                _require(
+                    value.shape == (5, 1),
+                    f"The {name} of the discriminator has shape {value.shape} for a batch of 5; expected "
+                    "(5, 1): one score per image. End with a dense layer of 1 unit.",
+                )
+            for probability, raw, name in (
+                (values[0], values[1], description),
+                (values[2], values[3], reused),
+            ):
+                _require(
+                    not np.allclose(raw, _sigmoid(probability), atol=1e-5),
+                    f"{name} returned (logits, output): return (output, logits), "
+                    "with output = tf.sigmoid(logits).",
+                )
+                _require(
+                    np.allclose(probability, _sigmoid(raw), atol=1e-5),
+                    f"The output of {name} is not tf.sigmoid(logits): return (tf.sigmoid(logits), logits).",
+                )
+            _require(
+                np.abs(values[4]).max() > 0,
+                f"The logits of {description} do not change with the images.",
+            )
+
+
+@_graph_check
+def test_generator(generator, tf_module):
+    """Checks the generator's size, tanh range, weight sharing and inference-mode batch norm."""
+    _require_tf_v1(tf_module)
+    rng = np.random.default_rng(_RNG_SEED)
+    for channels in (5, 1):
+        with tf.Graph().as_default() as graph:
+            z = tf.placeholder(tf.float32, (None, _Z_DIM), name="z")
+            description = f"generator(z, {channels}, True)"
+            trained = _as_tensor(
+                _call(description, generator, z, channels, True), f"The output of {description}"
+            )
+            _check_network_variables(graph, "generator", description)
+            before = _variable_names(graph)
+            inference = f"generator(z, {channels}, False)"
+            sampled = _as_tensor(
+                _call(inference, generator, z, channels, False), f"The output of {inference}"
+            )
+            _check_reuse(graph, before, inference, "generator")
+            _check_all_weights_used(sampled, inference, "generator")
+            batch = rng.uniform(-1, 1, (6, _Z_DIM)).astype(np.float32)
+            other = np.concatenate([batch[:1], rng.uniform(-1, 1, (3, _Z_DIM)).astype(np.float32)])
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+                train_images, images = _run(sess, [trained, sampled], {z: batch}, "the generator")
+                alone = _run(sess, sampled, {z: other}, inference)
+            for value, name in ((train_images, description), (images, inference)):
+                _require(
+                    value.shape == (6, 28, 28, channels),
+                    f"{name} gave images of shape {value.shape} for 6 noise vectors; expected "
+                    f"(6, 28, 28, {channels}): 28x28 pixels with out_channel_dim channels.",
+                )
+                _require(
+                    value.min() >= -1.0001 and value.max() <= 1.0001,
+                    f"{name} gave values from {value.min():.2f} to {value.max():.2f}: pass the last layer "
+                    "through tf.tanh, so that images lie between -1 and 1 like the scaled real ones.",
+                )
+                _require(
+                    value.min() < 0,
+                    f"{name} gave no negative values: the output looks like a sigmoid, between 0 and 1. "
+                    "Use tf.tanh, between -1 and 1, like the scaled real images.",
+                )
+            _require(
+                np.abs(images[0] - images[1]).max() > 0,
+                f"{inference} draws the same image for different z: the output must depend on z.",
+            )
+            _require(
+                np.allclose(images[0], alone[0], atol=1e-4),
+                "With is_train=False, a sample depends on the other samples in its batch. Batch norm "
+                "must use its learned statistics at inference: "
+                "tf.layers.batch_normalization(x, training=is_train) "
+                "(and dropout, if any, training=is_train).",
+            )
+
+
+def _recording(namespace, name, calls):
+    original = namespace.get(name)
+    _require(
+        callable(original),
+        f"model_loss should build the networks with your {name} function, defined above it in the notebook.",
+    )
+    signature = inspect.signature(original)
+
+    @functools.wraps(original)
+    def record(*args, **kwargs):
+        result = original(*args, **kwargs)
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        calls.append((list(bound.arguments.values()), result))
+        return result
+
+    return record
+
+
+def _logits_used_by(loss, candidates):
+    return [logits for logits in candidates if tf.gradients(loss, logits)[0] is not None]
+
+
+def _implied_label(sess, loss, logits, feed, count):
+    """The constant label that makes ``loss`` a mean sigmoid cross-entropy of ``logits``, or None."""
+    gradient, values = sess.run([tf.gradients(loss, logits)[0], logits], feed_dict=feed)
+    labels = _sigmoid(values) - count * gradient
+    return float(labels.mean()) if labels.std() < 1e-4 else None
+
+
+@_graph_check
+def test_model_loss(model_loss):
+    """Checks model_loss's wiring and labels by recording the networks it builds, then running it."""
+    namespace = model_loss.__globals__
+    calls = {"discriminator": [], "generator": []}
+    recorders = {name: _recording(namespace, name, calls[name]) for name in calls}
+    out_channel_dim, count = 4, 8
+    input_real = tf.placeholder(tf.float32, (None, 28, 28, out_channel_dim), name="input_real")
+    input_z = tf.placeholder(tf.float32, (None, _Z_DIM), name="input_z")
+    description = f"model_loss(input_real, input_z, {out_channel_dim})"
+    with mock.patch.dict(namespace, recorders):
+        d_loss, g_loss = _pair(
+            _call(description, model_loss, input_real, input_z, out_channel_dim),
+            description,
+            "d_loss, g_loss",
+        )
+    for loss, name in ((d_loss, "d_loss"), (g_loss, "g_loss")):
+        _require(
+            loss.shape.ndims == 0,
+            f"{name} has shape {loss.shape.as_list()}; a loss is a scalar: average it with tf.reduce_mean.",
+        )
+    _require(calls["generator"], "model_loss never calls generator: draw the fake images with it.")
+    for arguments, _ in calls["generator"]:
+        _require(
+            isinstance(arguments[0], tf.Tensor) and _depends_on(arguments[0], input_z),
+            "model_loss gives the generator something other than input_z: generator(input_z, ...).",
+        )
+        _require(
+            arguments[1] == out_channel_dim,
+            f"model_loss calls the generator with out_channel_dim={arguments[1]!r}; pass out_channel_dim on.",
+        )
+        _require(
+            len(arguments) < 3 or bool(arguments[2]),
+            "model_loss calls the generator with is_train=False: the generator is being trained here.",
+        )
+    fakes = [result for _, result in calls["generator"]]
+    real_logits, fake_logits = [], []
+    for arguments, result in calls["discriminator"]:
+        images = arguments[0]
+        is_fake = any(_depends_on(images, fake) for fake in fakes)
+        _require(
+            not (is_fake and _depends_on(images, input_real)),
+            "model_loss mixes real and generated images in one discriminator call: score them separately.",
+        )
+        (fake_logits if is_fake else real_logits if _depends_on(images, input_real) else []).append(result[1])
+    _require(
+        real_logits, "model_loss never shows the discriminator the real images: discriminator(input_real)."
+    )
+    _require(
+        fake_logits,
+        "model_loss never shows the discriminator the generator's output: discriminator(generator(...), "
+        "reuse=True). The fake images must be what the generator returns.",
+    )
+    used = {
+        ("d_loss", "real"): _logits_used_by(d_loss, real_logits),
+        ("d_loss", "fake"): _logits_used_by(d_loss, fake_logits),
+        ("g_loss", "fake"): _logits_used_by(g_loss, fake_logits),
+    }
+    for (loss, kind), logits in used.items():
+        _require(logits, f"{loss} does not use the discriminator's logits on the {kind} images.")
+    _require(
+        not _logits_used_by(g_loss, real_logits),
+        "g_loss uses the discriminator's scores of the real images: "
+        "the generator is judged on its fakes only.",
+    )
+    rng = np.random.default_rng(_RNG_SEED)
+    feed = {
+        input_real: rng.uniform(-1, 1, (count, 28, 28, out_channel_dim)),
+        input_z: rng.uniform(-1, 1, (count, _Z_DIM)),
+    }
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        losses = _run(sess, [d_loss, g_loss], feed, description)
+        _require(np.all(np.isfinite(losses)), f"The losses are not finite: d_loss, g_loss = {losses}.")
+        labels = {
+            key: _implied_label(sess, {"d_loss": d_loss, "g_loss": g_loss}[key[0]], logits[0], feed, count)
+            for key, logits in used.items()
+        }
+    for (loss, kind), label in labels.items():
+        _require(
+            label is not None,
+            f"{loss} is not the mean sigmoid cross-entropy of the discriminator's logits on the {kind} "
+            "images. "
+            "Pass the logits (not the sigmoid output) to tf.nn.sigmoid_cross_entropy_with_logits, and "
+            "average with tf.reduce_mean.",
+        )
+    _require(
+        0.7 <= labels[("d_loss", "real")] <= 1.0,
+        f"d_loss labels the real images {labels[('d_loss', 'real')]:.2f}: label them 1, or 0.9 with label "
+        "smoothing (tf.ones_like(logits) * 0.9).",
+    )
+    _require(
+        abs(labels[("d_loss", "fake")]) < 1e-3,
+        f"d_loss labels the fake images {labels[('d_loss', 'fake')]:.2f}: label them 0 "
+        "(tf.zeros_like(logits)); smooth only the real labels.",
+    )
+    _require(
+        abs(labels[("g_loss", "fake")] - 1) < 1e-3,
+        f"g_loss labels the fake images {labels[('g_loss', 'fake')]:.2f}: the generator wants its fakes "
+        "taken for real, so label them 1 (tf.ones_like(logits)).",
+    )
+
+
+@_graph_check
+def test_model_opt(model_opt, tf_module):
+    """Checks that each training op changes only its own network, at the fed rate, with UPDATE_OPS."""
+    _require_tf_v1(tf_module)
+    weights, statistics = {}, {}
+    for scope, start in (("discriminator", [0.5, -0.3, 0.8]), ("generator", [-0.2, 0.4, 0.1])):
+        with tf.variable_scope(scope):
+            weights[scope] = tf.get_variable("weights", initializer=start)
+            statistics[scope] = tf.get_variable("moving_mean", initializer=0.0, trainable=False)
+            tf.add_to_collection(tf.GraphKeys.UPDATE_OPS, tf.assign_add(statistics[scope], 1.0))
+    with tf.variable_scope("classifier"):  # Trainable, but in neither network: no optimizer may touch it.
+        weights["classifier"] = tf.get_variable("weights", initializer=[1.0, 2.0])
+    # Each loss depends on both networks, as in a GAN: only the var_list keeps the other one still.
+    coupling = tf.reduce_sum(weights["discriminator"] * weights["generator"]) + tf.reduce_sum(
+        weights["classifier"]
+    )
+    d_loss = tf.reduce_sum(tf.square(weights["discriminator"] - 1.0)) + coupling
+    g_loss = tf.reduce_sum(tf.square(weights["generator"] + 1.0)) + coupling
+    learning_rate = tf.placeholder(tf.float32, (), name="learning_rate")
+    beta1 = 0.37
+    description = f"model_opt(d_loss, g_loss, learning_rate, {beta1})"
+    d_opt, g_opt = _call(description, model_opt, d_loss, g_loss, learning_rate, beta1)
+    beta1_powers = [v for v in tf.global_variables() if "beta1_power" in v.name]
+    _require(
+        beta1_powers,
+        "model_opt should use Adam: "
+        "tf.train.AdamOptimizer(learning_rate, beta1=beta1).minimize(loss, var_list=...).",
+    )
+
+    def step(op, rate):
+        sess.run(op, feed_dict={learning_rate: rate})
+        return sess.run(weights), sess.run(statistics)
+
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        _require(
+            all(abs(value - beta1) < 1e-6 for value in sess.run(beta1_powers)),
+            f"The Adam optimizers do not use the beta1 passed to model_opt ({beta1}): "
+            "AdamOptimizer(..., beta1=beta1).",
+        )
+        for op, own, other in ((d_opt, "discriminator", "generator"), (g_opt, "generator", "discriminator")):
+            name = "d_train_opt" if own == "discriminator" else "g_train_opt"
+            before, counts = sess.run(weights), sess.run(statistics)
+            still, _ = step(op, 0.0)
+            _require(
+                np.allclose(still[own], before[own]),
+                f"{name} changed the {own} with the learning rate fed as 0: it ignores the learning_rate "
+                "placeholder. Pass learning_rate to the optimizer.",
+            )
+            after, updated = step(op, 0.01)
+            moved = np.abs(after[own] - before[own])
+            _require(moved.max() > 0, f"Running {name} does not change the {own}'s weights.")
+            _require(
+                moved.max() < 0.05,
+                f"{name} moved the {own}'s weights by {moved.max():.3f} with learning rate 0.01: "
+                "use the learning_rate passed to model_opt.",
+            )
+            _require(
+                np.allclose(after[other], before[other]),
+                f"{name} also changes the {other}: pass var_list with the {own}'s variables only.",
+            )
+            _require(
+                np.allclose(after["classifier"], before["classifier"]),
+                f"{name} changes variables outside the {own} scope: select the variables whose name "
+                f"starts with '{own}' for var_list.",
+            )
+            _require(
+                updated[own] > counts[own],
+                f"{name} does not run the {own}'s batch norm updates: create the optimizers inside "
+                "`with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):`.",
+            )
+
+
+def _loss_values(history):
+    """The losses in a history returned by train: a dict of lists or a list of (d, g) pairs."""
+    if isinstance(history, dict):
+        return [history[key] for key in history if "loss" in str(key)]
+    return list(history or [])
+
+
+def test_train(train):
+    """Trains a few batches of random data; checks finite losses, scaled batches and learning."""
+    rng = np.random.default_rng(_RNG_SEED)
+    data = rng.uniform(-0.5, 0.5, (48, 28, 28, 1)).astype(np.float32)
+    data[0, 0, 0], data[0, 0, 1] = -0.5, 0.5
+    seen = {"fed": []}
+
+    def get_batches(batch_size):
+        sess = tf.get_default_session()
+        _require(sess is not None, "train should iterate get_batches inside `with tf.Session() as sess:`.")
+        variables = sess.graph.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES)
+        seen.setdefault("before", sess.run(variables))
+        seen["names"] = [v.name for v in variables]
+        original_run = sess.run
+
+        def recording_run(fetches, feed_dict=None, **kwargs):
+            seen["fed"].extend(v for v in (feed_dict or {}).values() if np.ndim(v) == 4)
+            return original_run(fetches, feed_dict=feed_dict, **kwargs)
+
+        sess.run = recording_run
+        try:
+            for start in range(0, len(data) - batch_size + 1, batch_size):
+                yield data[start : start + batch_size]
+        finally:
+            sess.run = original_run
+        seen["after"] = sess.run(variables)
+
+    with tf.Graph().as_default():
+        history = _call(
+            "train(1, 8, 16, 0.0005, 0.5, get_batches, ...)",
+            train,
+            1,
+            8,
+            16,
+            0.0005,
+            0.5,
+            get_batches,
+            data.shape,
+            "L",
+        )
+    _require("after" in seen, "train did not go through all the batches of get_batches(batch_size).")
+    losses = np.asarray(_loss_values(history), dtype=np.float64)
+    _require(np.all(np.isfinite(losses)), f"train's losses are not all finite: {losses.tolist()}.")
+    for scope in ("discriminator", "generator"):
+        changes = [
+            np.abs(after - before).max()
+            for name, before, after in zip(seen["names"], seen["before"], seen["after"])
+            if name.startswith(f"{scope}/")
+        ]
+        _require(changes, f"train built no {scope} variables.")
+        _require(
+            all(np.isfinite(c) for c in changes), f"The {scope}'s weights became NaN or infinite in training."
+        )
+        _require(
+            max(changes) > 0, f"train did not change the {scope}'s weights: run its training op every batch."
+        )
+    if seen["fed"]:
+        low = min(float(v.min()) for v in seen["fed"])
+        high = max(float(v.max()) for v in seen["fed"])
+        _require(
+            low < -0.99 and high > 0.99 and low >= -1.0001 and high <= 1.0001,
+            f"train fed real images from {low:.2f} to {high:.2f}; get_batches gives -0.5 to 0.5, and the "
+            "generator's tanh gives -1 to 1: feed batch_images * 2 (otherwise the samples come out grey).",
+        )
+    print("Tests Passed")
