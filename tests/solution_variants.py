@@ -1,0 +1,285 @@
+"""Other solutions to the notebook's exercises: correct alternatives, and one-bug variants.
+
+The correct alternatives differ from the notebook's solution in ways a learner may choose
+(smaller networks, tf.maximum for leaky ReLU, no batch norm, a dense output layer, labels made
+with tf.ones_like, per-scope update ops): every check must accept them. Each broken variant
+makes one mistake reviewers of this project meet; the check of that function must reject it
+with a message naming the mistake. The networks are small so that the checks run fast.
+"""
+
+import functools
+
+import numpy as np
+import tensorflow.compat.v1 as tf
+
+# Correct alternatives
+
+
+def model_inputs(
+    image_width, image_height, image_channels, z_dim, *, batch=None, lr_shape=(), kind="placeholder"
+):
+    real = tf.placeholder(tf.float32, (batch, image_height, image_width, image_channels), name="input_real")
+    z = tf.placeholder(tf.float32, (None, z_dim), name="input_z")
+    if kind == "constant":
+        return real, z, tf.constant(0.001)
+    if kind == "variable":
+        return real, z, tf.Variable(0.001, name="learning_rate")
+    return real, z, tf.placeholder(tf.float32, lr_shape, name="learning_rate")
+
+
+def model_inputs_with_default_rate(image_width, image_height, image_channels, z_dim):
+    real, z, _ = model_inputs(image_width, image_height, image_channels, z_dim)
+    return real, z, tf.placeholder_with_default(0.0002, (), name="learning_rate")
+
+
+def model_inputs_z_first(image_width, image_height, image_channels, z_dim):
+    real, z, learning_rate = model_inputs(image_width, image_height, image_channels, z_dim)
+    return z, real, learning_rate
+
+
+def model_inputs_fixed_z_dim(image_width, image_height, image_channels, z_dim):
+    return model_inputs(image_width, image_height, image_channels, 100)
+
+
+def model_inputs_flat_images(image_width, image_height, image_channels, z_dim):
+    _, z, learning_rate = model_inputs(image_width, image_height, image_channels, z_dim)
+    return tf.placeholder(tf.float32, (None, image_width * image_height * image_channels)), z, learning_rate
+
+
+def model_inputs_float64_z(image_width, image_height, image_channels, z_dim):
+    real, _, learning_rate = model_inputs(image_width, image_height, image_channels, z_dim)
+    return real, tf.placeholder(tf.float64, (None, z_dim)), learning_rate
+
+
+def discriminator(images, reuse=False, *, scope="discriminator", units=1, activation=tf.sigmoid, swap=False):
+    with tf.variable_scope(scope, reuse=reuse):
+        x = tf.layers.conv2d(images, 8, 5, strides=2, padding="same")
+        x = tf.maximum(0.2 * x, x)
+        logits = tf.layers.dense(tf.layers.flatten(x), units)
+        output = activation(logits)
+        return (logits, output) if swap else (output, logits)
+
+
+def generator(
+    z,
+    out_channel_dim,
+    is_train=True,
+    *,
+    reuse=None,
+    bn_training=None,
+    channels=None,
+    size=28,
+    activation=tf.tanh,
+):
+    with tf.variable_scope("generator", reuse=(not is_train) if reuse is None else reuse):
+        x = tf.reshape(tf.layers.dense(z, 7 * 7 * 16), (-1, 7, 7, 16))
+        x = tf.layers.batch_normalization(x, training=is_train if bn_training is None else bn_training)
+        x = tf.layers.conv2d_transpose(tf.nn.leaky_relu(x), 8, 5, strides=2, padding="same")
+        strides = 2 if size == 28 else 1
+        x = tf.layers.conv2d_transpose(x, channels or out_channel_dim, 5, strides=strides, padding="same")
+        return activation(x)
+
+
+def model_loss(
+    input_real,
+    input_z,
+    out_channel_dim,
+    *,
+    real_label=0.9,
+    fake_label=0.0,
+    g_label=1.0,
+    use_probabilities=False,
+    reduce=tf.reduce_mean,
+    g_on_real=False,
+    is_train=True,
+    channels=None,
+    fakes=None,
+):
+    def cross_entropy(scores, label):
+        probabilities, logits = scores
+        chosen = probabilities if use_probabilities else logits
+        losses = tf.nn.sigmoid_cross_entropy_with_logits(logits=chosen, labels=tf.ones_like(chosen) * label)
+        return reduce(losses)
+
+    generated = generator(input_z, channels or out_channel_dim)
+    if fakes == "inference":
+        generated = generator(input_z, out_channel_dim, is_train=False)
+    if fakes == "noise":
+        generated = tf.random_uniform(tf.shape(input_real), -1.0, 1.0)
+    real = discriminator(input_real)
+    fake = discriminator(generated, reuse=True)
+    d_loss = cross_entropy(real, real_label) + cross_entropy(fake, fake_label)
+    return d_loss, cross_entropy(real if g_on_real else fake, g_label)
+
+
+def model_opt(
+    d_loss,
+    g_loss,
+    learning_rate,
+    beta1,
+    *,
+    optimizer="adam",
+    select="scope",
+    update_ops=True,
+    fixed_rate=None,
+    fixed_beta1=None,
+):
+    def variables(name):
+        if select == "all":
+            return None
+        if select == "not-the-other":
+            other = "generator" if name == "discriminator" else "discriminator"
+            return [v for v in tf.trainable_variables() if not v.name.startswith(other)]
+        return tf.trainable_variables(scope=name)
+
+    def minimize(loss, name):
+        rate = learning_rate if fixed_rate is None else fixed_rate
+        if optimizer == "sgd":
+            step = tf.train.GradientDescentOptimizer(rate)
+        else:
+            step = tf.train.AdamOptimizer(rate, beta1=beta1 if fixed_beta1 is None else fixed_beta1)
+        dependencies = tf.get_collection(tf.GraphKeys.UPDATE_OPS, scope=name) if update_ops else []
+        with tf.control_dependencies(dependencies):
+            return step.minimize(loss, var_list=variables(name))
+
+    return minimize(d_loss, "discriminator"), minimize(g_loss, "generator")
+
+
+def train(
+    epoch_count,
+    batch_size,
+    z_dim,
+    learning_rate,
+    beta1,
+    get_batches,
+    data_shape,
+    data_image_mode,
+    *,
+    scale=2,
+    train_generator=True,
+    initialize=True,
+):
+    input_real, input_z, lr = model_inputs(data_shape[2], data_shape[1], data_shape[3], z_dim)
+    d_loss, g_loss = model_loss(input_real, input_z, data_shape[3])
+    d_opt, g_opt = model_opt(d_loss, g_loss, lr, beta1)
+    losses = []
+    with tf.Session() as sess:
+        if initialize:
+            sess.run(tf.global_variables_initializer())
+        for _ in range(epoch_count):
+            for batch in get_batches(batch_size):
+                z = np.random.uniform(-1, 1, (len(batch), z_dim))
+                feed = {input_real: batch * scale, input_z: z, lr: learning_rate}
+                sess.run(d_opt, feed)
+                if train_generator:
+                    sess.run(g_opt, feed)
+                losses.append(sess.run([d_loss, g_loss], feed))
+    return losses
+
+
+class KerasLayersDiscriminator:
+    """Keras layer objects made on every call: reuse=True cannot share their weights."""
+
+    def __call__(self, images, reuse=False):
+        with tf.variable_scope("discriminator", reuse=reuse):
+            logits = tf.keras.layers.Dense(1)(tf.keras.layers.Flatten()(images))
+            return tf.sigmoid(logits), logits
+
+
+def generator_with_dense_outside_scope(z, out_channel_dim, is_train=True):
+    x = tf.layers.dense(z, 7 * 7 * 16)  # Forgot to put this layer in the scope.
+    with tf.variable_scope("generator", reuse=not is_train):
+        x = tf.layers.conv2d_transpose(tf.reshape(x, (-1, 7, 7, 16)), 8, 5, strides=2, padding="same")
+        return tf.tanh(tf.layers.conv2d_transpose(x, out_channel_dim, 5, strides=2, padding="same"))
+
+
+def discriminator_with_fixed_batch(images, reuse=False):
+    with tf.variable_scope("discriminator", reuse=reuse):
+        x = tf.reshape(images, (64, 28 * 28 * images.shape[-1]))
+        logits = tf.layers.dense(x, 1)
+        return tf.sigmoid(logits), logits
+
+
+CORRECT = {
+    "model_inputs": [model_inputs, model_inputs_with_default_rate],
+    "discriminator": [discriminator],
+    "generator": [generator],
+    "model_loss": [model_loss, functools.partial(model_loss, real_label=1.0)],
+    "model_opt": [model_opt],
+    "train": [train],
+}
+
+# Each broken variant, with (a fragment of) what its check must say.
+BROKEN = {
+    "model_inputs": [
+        (functools.partial(model_inputs, batch=64), "fixes the batch size to 64"),
+        (
+            functools.partial(model_inputs, kind="constant"),
+            "learning rate input is a Const op, not a placeholder",
+        ),
+        (functools.partial(model_inputs, kind="variable"), "not a placeholder"),
+        (functools.partial(model_inputs, lr_shape=(None,)), "it should be a scalar"),
+        (model_inputs_z_first, "returned z before the real images"),
+        (model_inputs_fixed_z_dim, "z placeholder has shape [None, 100]; expected [None, 64]"),
+        (model_inputs_flat_images, "expected [None, 28, 28, 3] (rank 4)"),
+        (model_inputs_float64_z, "has dtype float64; use tf.float32"),
+    ],
+    "discriminator": [
+        (functools.partial(discriminator, activation=tf.identity), "is not tf.sigmoid(logits)"),
+        (functools.partial(discriminator, activation=tf.tanh), "is not tf.sigmoid(logits)"),
+        (functools.partial(discriminator, swap=True), "returned (logits, output)"),
+        (functools.partial(discriminator, units=2), "has shape (5, 2) for a batch of 5"),
+        (functools.partial(discriminator, scope="d"), "outside the 'discriminator' scope"),
+        (KerasLayersDiscriminator(), "created new variables instead of reusing"),
+        (discriminator_with_fixed_batch, "the batch size must stay open"),
+    ],
+    "generator": [
+        (functools.partial(generator, activation=tf.identity), "pass the last layer through tf.tanh"),
+        (functools.partial(generator, activation=tf.sigmoid), "goes through a sigmoid"),
+        (functools.partial(generator, bn_training=True), "Batch norm must use its learned statistics"),
+        (functools.partial(generator, reuse=False), "already exists"),
+        (lambda z, c, is_train=True: generator(z, c, is_train, reuse=is_train), "reuse"),
+        (functools.partial(generator, size=14), "expected (6, 28, 28, 5)"),
+        (functools.partial(generator, channels=3), "expected (6, 28, 28, 5)"),
+        (generator_with_dense_outside_scope, "outside the 'generator' scope"),
+    ],
+    "model_loss": [
+        (functools.partial(model_loss, real_label=0.0, fake_label=1.0), "labels the real images 0.00"),
+        (functools.partial(model_loss, fake_label=1.0), "labels the fake images 1.00"),
+        (functools.partial(model_loss, fake_label=0.1), "smooth only the real labels"),
+        (functools.partial(model_loss, g_label=0.0), "g_loss labels the fake images 0.00"),
+        (
+            functools.partial(model_loss, g_on_real=True),
+            "does not use the discriminator's logits on the fake",
+        ),
+        (functools.partial(model_loss, use_probabilities=True), "Pass the logits (not the sigmoid output)"),
+        (functools.partial(model_loss, reduce=tf.reduce_sum), "average with tf.reduce_mean"),
+        (functools.partial(model_loss, reduce=tf.identity), "a loss is a scalar"),
+        (
+            functools.partial(model_loss, fakes="noise"),
+            "never shows the discriminator the generator's output",
+        ),
+        (functools.partial(model_loss, fakes="inference"), "calls the generator with is_train=False"),
+        (functools.partial(model_loss, channels=3), "pass out_channel_dim on to the generator"),
+    ],
+    "model_opt": [
+        (functools.partial(model_opt, select="all"), "d_train_opt also changes the generator"),
+        (functools.partial(model_opt, select="not-the-other"), "changes variables outside the discriminator"),
+        (
+            functools.partial(model_opt, update_ops=False),
+            "does not run the discriminator's batch norm updates",
+        ),
+        (functools.partial(model_opt, fixed_rate=0.001), "ignores the learning_rate placeholder"),
+        (functools.partial(model_opt, fixed_beta1=0.9), "do not use the beta1 passed to model_opt"),
+        (functools.partial(model_opt, optimizer="sgd"), "should use Adam"),
+        (
+            lambda d_loss, g_loss, lr, beta1: model_opt(d_loss, g_loss, lr, beta1)[:1] * 2,
+            "does not change the generator's weights",
+        ),
+    ],
+    "train": [
+        (functools.partial(train, scale=1), "feed batch_images * 2"),
+        (functools.partial(train, train_generator=False), "did not change the generator's weights"),
+        (functools.partial(train, initialize=False), "uninitialized"),
+    ],
+}
