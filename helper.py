@@ -34,7 +34,7 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 import simplejpeg
 from PIL import Image
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,0 +1,115 @@
+"""Runs dlnd_face_generation.ipynb top to bottom and writes its HTML report.
+
+Usage:
+    python run_notebook.py                      # the full run: 2 MNIST epochs, 1 CelebA epoch
+    python run_notebook.py -p max_batches=50    # a short run: 50 batches per epoch
+
+``-p NAME=VALUE`` overrides a value of the notebook's cell tagged ``parameters`` (as papermill
+does): the values are put in a cell inserted right after it. The executed notebook is saved as
+``dlnd_face_generation.executed.ipynb`` and the report as ``dlnd_face_generation.html``; when a
+cell fails, both are still written, up to the failing cell, and the exit status is 1.
+"""
+
+import argparse
+import ast
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor
+
+HERE = Path(__file__).resolve().parent
+NOTEBOOK = HERE / "dlnd_face_generation.ipynb"
+
+
+def with_parameters(notebook, parameters: dict, setup: str = ""):
+    """Returns a copy of ``notebook`` with a cell setting ``parameters`` after its parameters cell.
+
+    Args:
+        notebook: The notebook, as read by nbformat.
+        parameters: Names and values; each value is written as its repr().
+        setup: More code for the inserted cell, run after the assignments.
+
+    Raises:
+        ValueError: The notebook has no cell tagged ``parameters``, or a name is not set in it.
+    """
+    copy = nbformat.from_dict(notebook)
+    tagged = [i for i, cell in enumerate(copy.cells) if "parameters" in cell.metadata.get("tags", [])]
+    if not tagged:
+        raise ValueError("The notebook has no cell tagged 'parameters': tag the cell that sets data_dir.")
+    known = {
+        target.id
+        for node in ast.parse(copy.cells[tagged[0]].source).body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    unknown = sorted(set(parameters) - known)
+    if unknown:
+        raise ValueError(f"Unknown parameters {unknown}: the parameters cell sets {sorted(known)}.")
+    lines = [f"{name} = {value!r}" for name, value in parameters.items()]
+    cell = nbformat.v4.new_code_cell("\n".join([*lines, setup]).strip())
+    cell.metadata["tags"] = ["injected-parameters"]
+    copy.cells.insert(tagged[0] + 1, cell)
+    return copy
+
+
+def execute(notebook, timeout: int | None = None):
+    """Runs every cell in a fresh kernel started in the project folder; returns the notebook.
+
+    Raises:
+        CellExecutionError: A cell failed; ``notebook`` holds the outputs up to that cell.
+    """
+    client = NotebookClient(
+        notebook, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": HERE}}
+    )
+    return client.execute()
+
+
+def export_html(notebook, path: Path) -> None:
+    """Writes the notebook as a stand-alone HTML page (figures embedded)."""
+    exporter = HTMLExporter()
+    # Progress bars print a line per update; keep only what a screen would show last.
+    exporter.register_preprocessor(CoalesceStreamsPreprocessor, enabled=True)
+    body, _ = exporter.from_notebook_node(notebook)
+    path.write_text(body, encoding="utf-8")
+
+
+def parse_parameter(text: str) -> tuple[str, object]:
+    name, separator, value = text.partition("=")
+    if not separator or not name.isidentifier():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    try:
+        return name, ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        return name, value  # A bare word, such as a path: kept as a string.
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "-p", "--parameter", type=parse_parameter, action="append", default=[], metavar="NAME=VALUE"
+    )
+    parser.add_argument("--output", type=Path, default=HERE / "dlnd_face_generation.html")
+    args = parser.parse_args(argv)
+
+    notebook = with_parameters(nbformat.read(NOTEBOOK, as_version=4), dict(args.parameter))
+    start = time.perf_counter()
+    status = 0
+    try:
+        execute(notebook)
+    except CellExecutionError as error:
+        print(f"A cell failed; the report shows its output.\n{error}", file=sys.stderr)
+        status = 1
+    nbformat.write(notebook, args.output.with_suffix(".executed.ipynb"))
+    export_html(notebook, args.output)
+    print(f"Ran the notebook in {time.perf_counter() - start:.0f} s; report: {args.output}")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,149 @@
+"""dlnd_face_generation.ipynb: committed clean, shaped as the course expects, and runs top to bottom.
+
+The smoke runs execute the whole notebook in a real kernel (nbclient) on tiny data that the
+helper downloads over HTTP from 127.0.0.1, a few batches per data set (through the parameters
+cell), and export it to HTML (nbconvert) as the main job does.
+"""
+
+import ast
+import gzip
+import hashlib
+import re
+
+import nbformat
+import numpy as np
+import pytest
+from conftest import NOTEBOOK, face_photo, gzip_bytes, idx_images, jpeg_bytes, zip_bytes
+from PIL import Image
+
+import helper
+import run_notebook
+
+FUNCTIONS = ("model_inputs", "discriminator", "generator", "model_loss", "model_opt", "train")
+
+
+@pytest.fixture(scope="module")
+def committed():
+    return nbformat.read(NOTEBOOK, as_version=4)
+
+
+def code_cells(notebook):
+    return [cell for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def test_committed_notebook_has_no_outputs(committed):
+    dirty = [i for i, cell in enumerate(code_cells(committed)) if cell.outputs or cell.execution_count]
+
+    assert not dirty, f"code cells {dirty} carry outputs: clear them (nbstripout) before committing"
+
+
+def test_each_function_is_defined_then_checked_right_after(committed):
+    sources = [cell.source for cell in code_cells(committed)]
+    for name in FUNCTIONS:
+        defining = [i for i, s in enumerate(sources) if re.search(rf"^def {name}\(", s, re.M)]
+        assert len(defining) == 1, f"{name} should be defined in exactly one cell"
+        assert f"tests.test_{name}({name}" in sources[defining[0] + 1]
+
+
+def test_every_code_cell_follows_a_markdown_cell(committed):
+    cells = committed.cells
+    lonely = [
+        i for i, cell in enumerate(cells) if cell.cell_type == "code" and cells[i - 1].cell_type != "markdown"
+    ]
+
+    assert lonely == [], "say why before each code cell, in a markdown cell"
+
+
+def test_parameters_cell_sets_data_dir_epochs_and_batch_limit(committed):
+    tagged = [cell for cell in committed.cells if "parameters" in cell.metadata.get("tags", [])]
+
+    assert len(tagged) == 1
+    names = {t.id for node in ast.parse(tagged[0].source).body for t in node.targets}
+    assert {"data_dir", "mnist_epochs", "celeba_epochs", "max_batches"} <= names
+
+
+def test_unknown_parameter_is_refused(committed):
+    with pytest.raises(ValueError, match=r"Unknown parameters \['epochs'\]"):
+        run_notebook.with_parameters(committed, {"epochs": 1})
+
+
+def digit_archive() -> bytes:
+    """200 28x28 'digits': a bright stroke on black, so the grid shows what it should."""
+    rng = np.random.default_rng(0)
+    digits = np.zeros((200, 28, 28), np.uint8)
+    for digit, column in zip(digits, rng.integers(6, 22, 200)):
+        digit[4:24, column - 2 : column + 2] = 255
+    return gzip_bytes(idx_images(digits))
+
+
+def faces_archive() -> bytes:
+    return zip_bytes({f"img_align_celeba/{i:06d}.jpg": jpeg_bytes(face_photo(i)) for i in range(1, 131)})
+
+
+def serving(httpserver, name: str, archive: bytes) -> str:
+    """Code for the kernel: points helper's table entry for `name` at the test server."""
+    path = f"/{name}/{helper.SOURCES[name].archive}"
+    httpserver.expect_request(path).respond_with_data(archive)
+    fields = {"urls": (httpserver.url_for(path),), "sha256": hashlib.sha256(archive).hexdigest()}
+    if name == "mnist":
+        fields["payload_sha256"] = hashlib.sha256(gzip.decompress(archive)).hexdigest()
+    return f"helper.SOURCES[{name!r}] = dataclasses.replace(helper.SOURCES[{name!r}], **{fields!r})"
+
+
+def run(tmp_path, setup_lines, **parameters):
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    setup = "\n".join(["import dataclasses", *setup_lines])
+    parameters = {"data_dir": str(tmp_path / "data"), "mnist_epochs": 1, "celeba_epochs": 1, **parameters}
+    executed = run_notebook.execute(run_notebook.with_parameters(notebook, parameters, setup), timeout=600)
+    html = tmp_path / "report.html"
+    run_notebook.export_html(executed, html)
+    return executed, html.read_text(encoding="utf-8")
+
+
+def outputs_of(notebook, marker):
+    [cell] = [cell for cell in code_cells(notebook) if marker in cell.source and "tests." not in cell.source]
+    return cell.outputs
+
+
+def errors(notebook):
+    return [out for cell in code_cells(notebook) for out in cell.outputs if out.output_type == "error"]
+
+
+@pytest.mark.slow
+def test_whole_notebook_runs_on_tiny_data_and_exports_html(httpserver, tmp_path):
+    setup = [serving(httpserver, "mnist", digit_archive()), serving(httpserver, "celeba", faces_archive())]
+
+    executed, html = run(tmp_path, setup, max_batches=3)
+
+    assert errors(executed) == []
+    for marker in ("mnist_history = train(", "celeba_history = train("):
+        figures = [out for out in outputs_of(executed, marker) if "image/png" in out.get("data", {})]
+        assert figures, f"the cell with {marker!r} shows no generated images"
+    assert html.count("data:image/png;base64") >= 6  # Digits, faces, untrained, and both trainings.
+    assert "Traceback" not in html
+    assert "Tests Passed" in html
+    assert (tmp_path / "data" / "mnist" / "image_0.jpg").is_file()
+
+
+@pytest.mark.slow
+def test_notebook_without_celeba_says_so_once_and_finishes(httpserver, tmp_path):
+    httpserver.expect_request("/celeba.zip").respond_with_data("Forbidden", status=403)
+    refused = (httpserver.url_for("/celeba.zip"),)
+    unreachable = (
+        f"helper.SOURCES['celeba'] = dataclasses.replace(helper.SOURCES['celeba'], urls={refused!r})"
+    )
+
+    executed, html = run(
+        tmp_path, [serving(httpserver, "mnist", digit_archive()), unreachable], max_batches=2
+    )
+
+    assert errors(executed) == []
+    download_output = "".join(
+        out.get("text", "") for out in outputs_of(executed, 'download_extract("celeba"')
+    )
+    assert "CelebA is not available" in download_output
+    assert "HTTP 403" in download_output
+    training_output = "".join(out.get("text", "") for out in outputs_of(executed, "celeba_history = train("))
+    assert "Skipped: CelebA is not available" in training_output
+    assert html.count("CelebA is not available") == 3  # The download message and the two skipped cells.
+    assert Image.open(tmp_path / "data" / "mnist" / "image_0.jpg").size == (28, 28)
