@@ -17,14 +17,18 @@ from pathlib import Path
 # tf.compat.v1.layers needs the legacy Keras; it must be chosen before TensorFlow loads.
 os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.setdefault("MPLBACKEND", "Agg")
 
+import matplotlib
 import nbformat
 import numpy as np
 import pytest
 from PIL import Image
 
 import helper
+
+# Figures drawn by the notebook's functions in this process are not shown. (Not MPLBACKEND:
+# the kernels that the notebook tests start would inherit it and show no figures either.)
+matplotlib.use("Agg")
 
 CELEBA_SIZE = (178, 218)  # Width, height of an img_align_celeba photo.
 
