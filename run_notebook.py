@@ -26,6 +26,22 @@ HERE = Path(__file__).resolve().parent
 NOTEBOOK = HERE / "dlnd_face_generation.ipynb"
 
 
+def load_functions(path: Path = NOTEBOOK) -> dict:
+    """Runs the notebook's cells that import or define something; returns their namespace.
+
+    This gives the notebook's own functions (model_inputs, ..., train) to the tests and the
+    benchmarks without a copy of them. Cells that download, train or show data are left out.
+    """
+    namespace = {"__name__": "dlnd_face_generation"}
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type != "code":
+            continue
+        tree = ast.parse(cell.source)
+        if any(isinstance(node, ast.Import | ast.ImportFrom | ast.FunctionDef) for node in tree.body):
+            exec(compile(tree, str(path), "exec"), namespace)
+    return namespace
+
+
 def with_parameters(notebook, parameters: dict, setup: str = ""):
     """Returns a copy of ``notebook`` with a cell setting ``parameters`` after its parameters cell.
 

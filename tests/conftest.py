@@ -4,7 +4,6 @@ No test reads ../shared or the internet: archives are made here and, where a dow
 tested, served by a real HTTP server on 127.0.0.1 (pytest-httpserver).
 """
 
-import ast
 import dataclasses
 import gzip
 import hashlib
@@ -12,19 +11,18 @@ import io
 import os
 import struct
 import zipfile
-from pathlib import Path
 
 # tf.compat.v1.layers needs the legacy Keras; it must be chosen before TensorFlow loads.
 os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import matplotlib
-import nbformat
 import numpy as np
 import pytest
 from PIL import Image
 
 import helper
+import run_notebook
 
 # Figures drawn by the notebook's functions in this process are not shown. (Not MPLBACKEND:
 # the kernels that the notebook tests start would inherit it and show no figures either.)
@@ -118,28 +116,7 @@ def mnist_files(tmp_path, mnist_digits) -> list[str]:
     return paths
 
 
-NOTEBOOK = Path(__file__).resolve().parent.parent / "dlnd_face_generation.ipynb"
-
-
-def defining_cells(notebook) -> list[str]:
-    """The code cells that import or define something: the notebook's functions and setup.
-
-    Cells that train, download or show data are left out: the checks need only the functions.
-    """
-    sources = []
-    for cell in notebook.cells:
-        if cell.cell_type != "code":
-            continue
-        tree = ast.parse(cell.source)
-        if any(isinstance(node, ast.Import | ast.ImportFrom | ast.FunctionDef) for node in tree.body):
-            sources.append(cell.source)
-    return sources
-
-
 @pytest.fixture(scope="session")
 def notebook() -> dict:
     """The notebook's namespace after running its defining cells: model_inputs, train, ..."""
-    namespace = {"__name__": "dlnd_face_generation"}
-    for source in defining_cells(nbformat.read(NOTEBOOK, as_version=4)):
-        exec(compile(source, str(NOTEBOOK), "exec"), namespace)
-    return namespace
+    return run_notebook.load_functions()

@@ -13,7 +13,7 @@ import re
 import nbformat
 import numpy as np
 import pytest
-from conftest import NOTEBOOK, face_photo, gzip_bytes, idx_images, jpeg_bytes, zip_bytes
+from conftest import face_photo, gzip_bytes, idx_images, jpeg_bytes, zip_bytes
 from PIL import Image
 
 import helper
@@ -24,7 +24,7 @@ FUNCTIONS = ("model_inputs", "discriminator", "generator", "model_loss", "model_
 
 @pytest.fixture(scope="module")
 def committed():
-    return nbformat.read(NOTEBOOK, as_version=4)
+    return nbformat.read(run_notebook.NOTEBOOK, as_version=4)
 
 
 def code_cells(notebook):
@@ -91,7 +91,7 @@ def serving(httpserver, name: str, archive: bytes) -> str:
 
 
 def run(tmp_path, setup_lines, **parameters):
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    notebook = nbformat.read(run_notebook.NOTEBOOK, as_version=4)
     setup = "\n".join(["import dataclasses", *setup_lines])
     parameters = {"data_dir": str(tmp_path / "data"), "mnist_epochs": 1, "celeba_epochs": 1, **parameters}
     executed = run_notebook.execute(run_notebook.with_parameters(notebook, parameters, setup), timeout=600)
