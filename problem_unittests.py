@@ -18,6 +18,7 @@ from unittest import mock
 
 # tf.compat.v1.layers needs the legacy Keras; it must be chosen before TensorFlow loads.
 os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")  # As the notebook: the fast CPU kernels.
 
 import numpy as np
 import tensorflow.compat.v1 as tf
