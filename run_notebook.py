@@ -68,7 +68,10 @@ def with_parameters(notebook, parameters: dict, setup: str = ""):
     if unknown:
         raise ValueError(f"Unknown parameters {unknown}: the parameters cell sets {sorted(known)}.")
     lines = [f"{name} = {value!r}" for name, value in parameters.items()]
-    cell = nbformat.v4.new_code_cell("\n".join([*lines, setup]).strip())
+    source = "\n".join([*lines, setup]).strip()
+    if not source:
+        return copy
+    cell = nbformat.v4.new_code_cell(source)
     cell.metadata["tags"] = ["injected-parameters"]
     copy.cells.insert(tagged[0] + 1, cell)
     return copy
