@@ -117,7 +117,16 @@ class DownloadError(DataError):
 
 
 class ChecksumError(DataError, ValueError):
-    """An archive's checksum is not the published one."""
+    """An archive's checksum is not the published one.
+
+    Attributes:
+        expected: The published SHA-256.
+        got: The file's SHA-256.
+    """
+
+    def __init__(self, message: str, expected: str, got: str) -> None:
+        super().__init__(message)
+        self.expected, self.got = expected, got
 
 
 class CorruptArchiveError(DataError, ValueError):
@@ -180,7 +189,9 @@ def verify(name: str, path: str | os.PathLike) -> None:
     raise ChecksumError(
         f"{path} is not the {name} archive: SHA-256 expected {source.sha256}, got {got}. "
         "The file is damaged or incomplete. Delete it and run download_extract again, "
-        f"or replace it with a good copy of {source.archive}."
+        f"or replace it with a good copy of {source.archive}.",
+        expected=source.sha256,
+        got=got,
     )
 
 
@@ -248,6 +259,8 @@ def download(name: str, data_dir: str | os.PathLike) -> Path:
             failures.append(f"{url}: HTTP {error.response.status_code} {error.response.reason}")
         except requests.RequestException as error:
             failures.append(f"{url}: no answer ({type(error).__name__}: {error})")
+        except ChecksumError as error:
+            failures.append(f"{url}: another file (SHA-256 expected {error.expected}, got {error.got})")
         except DataError as error:
             failures.append(f"{url}: {error}")
         finally:
