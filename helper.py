@@ -99,7 +99,7 @@ FACE_CROP = 108  # CelebA images are cropped to their centre 108x108 before resi
 
 # Seconds to wait for a mirror to connect, and between two chunks of a download: a dead
 # mirror fails within seconds, a slow one is still allowed to finish.
-_CONNECT_TIMEOUT = 10
+_CONNECT_TIMEOUT = 5
 _READ_TIMEOUT = 60
 _DOWNLOAD_CHUNK = 1 << 20
 _IDX_IMAGES_MAGIC = 2051
