@@ -46,8 +46,10 @@ class Source:
         urls: Mirrors, tried in order until one answers with a verified archive.
         sha256: SHA-256 of the archive as published.
         md5: MD5 of the archive as published (the original project's check; for reference).
-        folder: Folder in ``data_dir`` that holds the extracted JPEG images.
-        image_mode: PIL mode of the images: ``'L'`` (grayscale) or ``'RGB'``.
+        folder: Folder in ``data_dir`` that holds the extracted JPEG images; None for a
+            file used as it is (MNIST's labels and test set, read by ``read_idx``).
+        image_mode: PIL mode of the images: ``'L'`` (grayscale) or ``'RGB'``; None for a
+            file used as it is.
         payload_sha256: For gzip archives, SHA-256 of the decompressed payload, so that a
             re-compressed copy of the same data is accepted too.
         other_names: Other file names a user may have saved the same archive under.
@@ -57,23 +59,36 @@ class Source:
     urls: tuple[str, ...]
     sha256: str
     md5: str
-    folder: str
-    image_mode: str
+    folder: str | None
+    image_mode: str | None
     payload_sha256: str | None = None
     other_names: tuple[str, ...] = ()
 
 
+_MNIST_MIRRORS = (
+    "https://ossci-datasets.s3.amazonaws.com/mnist/",
+    "https://storage.googleapis.com/cvdf-datasets/mnist/",
+    "http://yann.lecun.com/exdb/mnist/",
+)
 _MNIST_FILE = "train-images-idx3-ubyte.gz"
 _CELEBA_DRIVE_ID = "0B7EVK8r0v71pZjFTYXZWM3FlRnM"
 
+
+def _mnist_file(archive: str, sha256: str, md5: str, payload_sha256: str, **images: str) -> Source:
+    return Source(
+        archive=archive,
+        urls=tuple(mirror + archive for mirror in _MNIST_MIRRORS),
+        sha256=sha256,
+        md5=md5,
+        payload_sha256=payload_sha256,
+        folder=images.get("folder"),
+        image_mode=images.get("image_mode"),
+    )
+
+
 SOURCES: dict[str, Source] = {
-    "mnist": Source(
-        archive=_MNIST_FILE,
-        urls=(
-            f"https://ossci-datasets.s3.amazonaws.com/mnist/{_MNIST_FILE}",
-            f"https://storage.googleapis.com/cvdf-datasets/mnist/{_MNIST_FILE}",
-            f"http://yann.lecun.com/exdb/mnist/{_MNIST_FILE}",
-        ),
+    "mnist": _mnist_file(
+        _MNIST_FILE,
         sha256="440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
         md5="f68b3c2dcbeaaa9fbdd348bbdeb94873",
         payload_sha256="ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
@@ -92,6 +107,26 @@ SOURCES: dict[str, Source] = {
         image_mode="RGB",
         other_names=("img_align_celeba.zip",),
     ),
+    # MNIST's labels and test set, for the digit classifier that measures the GAN's samples
+    # (quality.py): used as they are, not extracted.
+    "mnist-train-labels": _mnist_file(
+        "train-labels-idx1-ubyte.gz",
+        sha256="3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+        md5="d53e105ee54ea40749a09fcbcd1e9432",
+        payload_sha256="65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
+    ),
+    "mnist-test-images": _mnist_file(
+        "t10k-images-idx3-ubyte.gz",
+        sha256="8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+        md5="9fb629c4189551a2d022fa330f9573f3",
+        payload_sha256="0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+    ),
+    "mnist-test-labels": _mnist_file(
+        "t10k-labels-idx1-ubyte.gz",
+        sha256="f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+        md5="ec29112dd5afa0611ce80d1b7f02629c",
+        payload_sha256="ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+    ),
 }
 
 IMAGE_SIZE = 28  # Width and height of every image served, as in the original project.
@@ -102,7 +137,6 @@ FACE_CROP = 108  # CelebA images are cropped to their centre 108x108 before resi
 _CONNECT_TIMEOUT = 5
 _READ_TIMEOUT = 60
 _DOWNLOAD_CHUNK = 1 << 20
-_IDX_IMAGES_MAGIC = 2051
 # Bumped whenever the decoding changes, so that every older cache counts as stale.
 _CACHE_VERSION = 1
 _CACHE_CHUNK = 512  # Images decoded per task when the cache is built in parallel.
@@ -148,6 +182,17 @@ def _source(name: str) -> Source:
             "Check the spelling of the name you passed."
         )
     return SOURCES[name]
+
+
+def _image_source(name: str) -> Source:
+    source = _source(name)
+    if source.folder is None:
+        raise ValueError(
+            f"{name!r} is not an image data set but a file used as it is: get it with "
+            f"helper.fetch({name!r}, data_dir). Image data sets: "
+            f"{sorted(n for n, s in SOURCES.items() if s.folder)}."
+        )
+    return source
 
 
 def _sha256(path: Path) -> str:
@@ -304,36 +349,58 @@ def _extract_zip(source: Source, archive: Path, target: Path) -> None:
         )
 
 
-def _read_idx_images(archive: Path) -> np.ndarray:
-    """Reads an IDX3 image file (MNIST's format) from a gzip archive."""
+_IDX_RANKS = {"labels": 1, "images": 3}  # Dimensions of each kind of IDX file.
+
+
+def read_idx(archive: str | os.PathLike, expected: str = "images") -> np.ndarray:
+    """Reads a gzipped IDX file, MNIST's format, of uint8 images or labels.
+
+    Args:
+        archive: A ``*-idx3-ubyte.gz`` (images) or ``*-idx1-ubyte.gz`` (labels) file.
+        expected: ``'images'`` (returns (n, rows, cols)) or ``'labels'`` (returns (n,)).
+
+    Returns:
+        The uint8 array the file holds.
+
+    Raises:
+        CorruptArchiveError: The file is not a gzipped IDX file of ``expected``, or is
+            truncated.
+    """
+    if expected not in _IDX_RANKS:
+        raise ValueError(f"expected must be one of {sorted(_IDX_RANKS)}, got {expected!r}.")
+    archive, rank = Path(archive), _IDX_RANKS[expected]
     try:
         with gzip.open(archive, "rb") as stream:
-            header = stream.read(16)
-            if len(header) < 16:
-                raise EOFError(f"header has {len(header)} of 16 bytes")
-            magic, count, rows, cols = struct.unpack(">IIII", header)
-            if magic != _IDX_IMAGES_MAGIC:
+            magic = stream.read(4)
+            if len(magic) < 4:
+                raise EOFError(f"header has {len(magic)} of 4 bytes")
+            if magic != bytes((0, 0, 8, rank)):
                 raise CorruptArchiveError(
-                    f"{archive} is not an IDX image file: magic number expected "
-                    f"{_IDX_IMAGES_MAGIC}, got {magic}. Use MNIST's {_MNIST_FILE}."
+                    f"{archive} is not an IDX file of {expected}: magic number expected "
+                    f"{0x800 + rank}, got {int.from_bytes(magic, 'big')}. Use MNIST's "
+                    f"{'train-images-idx3' if rank == 3 else 'train-labels-idx1'}-ubyte.gz or its t10k file."
                 )
-            expected = count * rows * cols
-            pixels = stream.read(expected)
+            sizes = stream.read(4 * rank)
+            if len(sizes) < 4 * rank:
+                raise EOFError(f"header has {4 + len(sizes)} of {4 + 4 * rank} bytes")
+            shape = struct.unpack(f">{rank}I", sizes)
+            expected_bytes = math.prod(shape)
+            data = stream.read(expected_bytes)
     except (OSError, EOFError, zlib.error) as error:
         raise CorruptArchiveError(
             f"{archive} cannot be decompressed ({error}): it is truncated or damaged. "
-            "Delete it and run download_extract again."
+            "Delete it and run again to download it anew."
         ) from error
-    if len(pixels) != expected:
+    if len(data) != expected_bytes:
         raise CorruptArchiveError(
-            f"{archive} is truncated: expected {expected} bytes of pixels for {count} images, "
-            f"got {len(pixels)}. Delete it and run download_extract again."
+            f"{archive} is truncated: expected {expected_bytes} bytes of {expected} for "
+            f"{shape[0]} items, got {len(data)}. Delete it and run again to download it anew."
         )
-    return np.frombuffer(pixels, dtype=np.uint8).reshape(count, rows, cols)
+    return np.frombuffer(data, dtype=np.uint8).reshape(shape)
 
 
 def _extract_idx_gz(source: Source, archive: Path, target: Path) -> None:
-    images = _read_idx_images(archive)
+    images = read_idx(archive, "images")
     folder = target / source.folder
     folder.mkdir()
     for index, image in enumerate(tqdm(images, desc=f"Extracting {archive.name}", unit="img")):
@@ -358,7 +425,7 @@ def extract(name: str, archive: str | os.PathLike, data_dir: str | os.PathLike) 
         CorruptArchiveError: The archive is truncated, damaged or not laid out as expected.
         UnsafeArchiveError: A member has an absolute path or ``..`` in it.
     """
-    source = _source(name)
+    source = _image_source(name)
     archive, data_dir = Path(archive), Path(data_dir)
     final = data_dir / source.folder
     work = Path(tempfile.mkdtemp(dir=data_dir, prefix=f".{source.folder}.", suffix=".part"))
@@ -395,7 +462,7 @@ def download_extract(name: str, data_dir: str | os.PathLike) -> Path:
         ValueError: ``name`` is not a known data set.
         DataError: The data could not be made available; the message says how to fix it.
     """
-    source = _source(name)
+    source = _image_source(name)
     data_dir = Path(data_dir)
     folder = data_dir / source.folder
     if folder.is_dir():
@@ -406,15 +473,35 @@ def download_extract(name: str, data_dir: str | os.PathLike) -> Path:
             )
         print(f"Found {name} data in {folder}")
         return folder
+    return extract(name, fetch(name, data_dir), data_dir)
+
+
+def fetch(name: str, data_dir: str | os.PathLike) -> Path:
+    """Returns a data set's verified archive in ``data_dir``, downloading it if none is there.
+
+    An archive placed in ``data_dir`` by hand (under its name or one of its other names)
+    is verified and used, with no network.
+
+    Args:
+        name: Data set name, a key of ``SOURCES``.
+        data_dir: Data folder; created if missing.
+
+    Returns:
+        The path of the verified archive.
+
+    Raises:
+        ValueError: ``name`` is not a known data set.
+        DataError: The archive could not be had, or the placed one is not the published one.
+    """
+    source = _source(name)
+    data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     placed = [data_dir / n for n in (source.archive, *source.other_names) if (data_dir / n).is_file()]
-    if placed:
-        archive = placed[0]
-        print(f"Verifying {archive}")
-        verify(name, archive)
-    else:
-        archive = download(name, data_dir)
-    return extract(name, archive, data_dir)
+    if not placed:
+        return download(name, data_dir)
+    print(f"Verifying {placed[0]}")
+    verify(name, placed[0])
+    return placed[0]
 
 
 def _read_pixels(data: bytes, width: int, height: int, mode: str) -> tuple[np.ndarray, int]:
@@ -604,7 +691,7 @@ class Dataset:
         Raises:
             ValueError: Unknown ``dataset_name``, or no files.
         """
-        self.image_mode = _source(dataset_name).image_mode
+        self.image_mode = _image_source(dataset_name).image_mode
         self.data_files = [os.fspath(path) for path in data_files]
         if not self.data_files:
             raise ValueError(

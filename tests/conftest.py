@@ -38,6 +38,11 @@ def idx_images(images: np.ndarray) -> bytes:
     return struct.pack(">IIII", 2051, count, rows, cols) + images.tobytes()
 
 
+def idx_labels(labels: np.ndarray) -> bytes:
+    """Encodes uint8 labels (n,) in MNIST's IDX1 format."""
+    return struct.pack(">II", 2049, len(labels)) + labels.astype(np.uint8).tobytes()
+
+
 def gzip_bytes(payload: bytes, level: int = 9) -> bytes:
     return gzip.compress(payload, compresslevel=level, mtime=0)
 

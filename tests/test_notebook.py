@@ -13,7 +13,7 @@ import re
 import nbformat
 import numpy as np
 import pytest
-from conftest import face_photo, gzip_bytes, idx_images, jpeg_bytes, zip_bytes
+from conftest import face_photo, gzip_bytes, idx_images, idx_labels, jpeg_bytes, zip_bytes
 from PIL import Image
 
 import helper
@@ -67,13 +67,25 @@ def test_unknown_parameter_is_refused(committed):
         run_notebook.with_parameters(committed, {"epochs": 1})
 
 
-def digit_archive() -> bytes:
-    """200 28x28 'digits': a bright stroke on black, so the grid shows what it should."""
-    rng = np.random.default_rng(0)
-    digits = np.zeros((200, 28, 28), np.uint8)
-    for digit, column in zip(digits, rng.integers(6, 22, 200)):
-        digit[4:24, column - 2 : column + 2] = 255
-    return gzip_bytes(idx_images(digits))
+def digits(count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """28x28 'digits': a bright stroke on black whose column is the label."""
+    labels = np.random.default_rng(seed).integers(0, 10, count)
+    images = np.zeros((count, 28, 28), np.uint8)
+    for image, label in zip(images, labels, strict=True):
+        image[4:24, 4 + 2 * label : 6 + 2 * label] = 255
+    return images, labels
+
+
+def mnist_files() -> dict[str, bytes]:
+    """MNIST's four files, made of 200 training and 100 test 'digits'."""
+    train, train_labels = digits(200, 0)
+    test, test_labels = digits(100, 1)
+    return {
+        "mnist": gzip_bytes(idx_images(train)),
+        "mnist-train-labels": gzip_bytes(idx_labels(train_labels)),
+        "mnist-test-images": gzip_bytes(idx_images(test)),
+        "mnist-test-labels": gzip_bytes(idx_labels(test_labels)),
+    }
 
 
 def faces_archive() -> bytes:
@@ -85,15 +97,25 @@ def serving(httpserver, name: str, archive: bytes) -> str:
     path = f"/{name}/{helper.SOURCES[name].archive}"
     httpserver.expect_request(path).respond_with_data(archive)
     fields = {"urls": (httpserver.url_for(path),), "sha256": hashlib.sha256(archive).hexdigest()}
-    if name == "mnist":
+    if name.startswith("mnist"):
         fields["payload_sha256"] = hashlib.sha256(gzip.decompress(archive)).hexdigest()
     return f"helper.SOURCES[{name!r}] = dataclasses.replace(helper.SOURCES[{name!r}], **{fields!r})"
+
+
+def serving_mnist(httpserver) -> list[str]:
+    return [serving(httpserver, name, archive) for name, archive in mnist_files().items()]
 
 
 def run(tmp_path, setup_lines, **parameters):
     notebook = nbformat.read(run_notebook.NOTEBOOK, as_version=4)
     setup = "\n".join(["import dataclasses", *setup_lines])
-    parameters = {"data_dir": str(tmp_path / "data"), "mnist_epochs": 1, "celeba_epochs": 1, **parameters}
+    parameters = {
+        "data_dir": str(tmp_path / "data"),
+        "mnist_epochs": 1,
+        "celeba_epochs": 1,
+        "quality_samples": 64,
+        **parameters,
+    }
     executed = run_notebook.execute(run_notebook.with_parameters(notebook, parameters, setup), timeout=600)
     html = tmp_path / "report.html"
     run_notebook.export_html(executed, html)
@@ -111,15 +133,18 @@ def errors(notebook):
 
 @pytest.mark.slow
 def test_whole_notebook_runs_on_tiny_data_and_exports_html(httpserver, tmp_path):
-    setup = [serving(httpserver, "mnist", digit_archive()), serving(httpserver, "celeba", faces_archive())]
+    setup = [*serving_mnist(httpserver), serving(httpserver, "celeba", faces_archive())]
 
     executed, html = run(tmp_path, setup, max_batches=3)
 
     assert errors(executed) == []
-    for marker in ("mnist_history = train(", "celeba_history = train("):
+    for marker in ("mnist_history = train(", "celeba_history = train(", "interpolate(mnist_run"):
         figures = [out for out in outputs_of(executed, marker) if "image/png" in out.get("data", {})]
         assert figures, f"the cell with {marker!r} shows no generated images"
-    assert html.count("data:image/png;base64") >= 6  # Digits, faces, untrained, and both trainings.
+    assert html.count("data:image/png;base64") >= 10  # Data, samples, losses, classes, walks.
+    assert html.count("data:image/gif;base64") == 2  # The film of each training, embedded.
+    quality_lines = "".join(out.get("text", "") for out in outputs_of(executed, 'mnist_history["quality"]'))
+    assert "Epoch 1: FD" in quality_lines and "noise floor" in quality_lines
     assert "Traceback" not in html
     assert "Tests Passed" in html
     assert (tmp_path / "data" / "mnist" / "image_0.jpg").is_file()
@@ -133,9 +158,7 @@ def test_notebook_without_celeba_says_so_once_and_finishes(httpserver, tmp_path)
         f"helper.SOURCES['celeba'] = dataclasses.replace(helper.SOURCES['celeba'], urls={refused!r})"
     )
 
-    executed, html = run(
-        tmp_path, [serving(httpserver, "mnist", digit_archive()), unreachable], max_batches=2
-    )
+    executed, html = run(tmp_path, [*serving_mnist(httpserver), unreachable], max_batches=2)
 
     assert errors(executed) == []
     download_output = "".join(
