@@ -49,10 +49,20 @@ def _graph_check(check):
     return run
 
 
-def _call(description, function, *args):
-    """Calls your function; an error inside it becomes a failure naming the call."""
+def _unwritten(result):
+    """True for what a blank exercise returns: None, or a tuple of Nones."""
+    if isinstance(result, (tuple, list)):
+        return len(result) > 0 and all(value is None for value in result)
+    return result is None
+
+
+def _call(description, function, *args, returns=True):
+    """Calls your function; an error inside it becomes a failure naming the call.
+
+    With ``returns``, a result of None (or Nones) says the function is not written yet.
+    """
     try:
-        return function(*args)
+        result = function(*args)
     except CheckFailed:
         raise
     except Exception as error:
@@ -68,6 +78,13 @@ def _call(description, function, *args):
                 "the first call creates the variables and later calls reuse them."
             )
         raise CheckFailed(f"{description} raised {type(error).__name__}: {error}.{hint}") from error
+    name = getattr(function, "__name__", "the function")
+    _require(
+        not (returns and _unwritten(result)),
+        f"{description} returned {result!r}: {name} is not written yet. Replace "
+        f"`# TODO: Implement Function` in its cell with your code; its docstring says what to return.",
+    )
+    return result
 
 
 def _run(sess, fetches, feed, description):
@@ -601,8 +618,14 @@ def test_train(train):
             get_batches,
             data.shape,
             "L",
+            returns=False,  # A train that trains but returns nothing is accepted.
         )
-    _require("after" in seen, "train did not go through all the batches of get_batches(batch_size).")
+    _require(
+        "after" in seen,
+        "train did not go through all the batches of get_batches(batch_size). If you have not written it "
+        "yet, replace `# TODO: Implement Function` in its cell with your training loop: for each epoch, "
+        "for each batch of get_batches(batch_size), run both optimizers.",
+    )
     losses = np.asarray(_loss_values(history), dtype=np.float64)
     _require(np.all(np.isfinite(losses)), f"train's losses are not all finite: {losses.tolist()}.")
     for scope in ("discriminator", "generator"):

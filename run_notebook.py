@@ -26,8 +26,17 @@ HERE = Path(__file__).resolve().parent
 NOTEBOOK = HERE / "dlnd_face_generation.ipynb"
 
 
+def _sets_a_constant(node: ast.stmt) -> bool:
+    """True for `NAME = literal` with an upper-case NAME, such as PRINT_EVERY = 10."""
+    return (
+        isinstance(node, ast.Assign)
+        and all(isinstance(target, ast.Name) and target.id.isupper() for target in node.targets)
+        and isinstance(node.value, ast.Constant)
+    )
+
+
 def load_functions(path: Path = NOTEBOOK) -> dict:
-    """Runs the notebook's cells that import or define something; returns their namespace.
+    """Runs the notebook's cells that import, define or set constants; returns their namespace.
 
     This gives the notebook's own functions (model_inputs, ..., train) to the tests and the
     benchmarks without a copy of them. Cells that download, train or show data are left out.
@@ -37,7 +46,8 @@ def load_functions(path: Path = NOTEBOOK) -> dict:
         if cell.cell_type != "code":
             continue
         tree = ast.parse(cell.source)
-        if any(isinstance(node, ast.Import | ast.ImportFrom | ast.FunctionDef) for node in tree.body):
+        defines = any(isinstance(node, ast.Import | ast.ImportFrom | ast.FunctionDef) for node in tree.body)
+        if defines or all(_sets_a_constant(node) for node in tree.body):
             exec(compile(tree, str(path), "exec"), namespace)
     return namespace
 
