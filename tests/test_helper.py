@@ -6,7 +6,7 @@ import socket
 
 import numpy as np
 import pytest
-from conftest import CELEBA_SIZE, gzip_bytes, idx_images, jpeg_bytes, sha256, zip_bytes
+from conftest import CELEBA_SIZE, gzip_bytes, idx_images, idx_labels, jpeg_bytes, sha256, zip_bytes
 from PIL import Image
 from werkzeug import Response
 
@@ -418,3 +418,43 @@ def test_empty_file_list_is_a_value_error():
 def test_unknown_dataset_name_is_a_value_error(mnist_files):
     with pytest.raises(ValueError, match="Unknown data set 'fashion'"):
         helper.Dataset("fashion", mnist_files)
+
+
+def test_labels_and_images_are_read_from_idx_files(tmp_path):
+    labels = np.array([3, 1, 4, 1, 5], np.uint8)
+    (tmp_path / "labels.gz").write_bytes(gzip_bytes(idx_labels(labels)))
+    (tmp_path / "images.gz").write_bytes(gzip_bytes(idx_images(np.ones((2, 3, 4), np.uint8))))
+
+    np.testing.assert_array_equal(helper.read_idx(tmp_path / "labels.gz", "labels"), labels)
+    assert helper.read_idx(tmp_path / "images.gz").shape == (2, 3, 4)
+
+
+def test_labels_read_as_images_are_refused_with_the_file_to_use(tmp_path):
+    (tmp_path / "labels.gz").write_bytes(gzip_bytes(idx_labels(np.zeros(4, np.uint8))))
+
+    with pytest.raises(helper.CorruptArchiveError, match="not an IDX file of images: magic number expected 2051"):
+        helper.read_idx(tmp_path / "labels.gz", "images")
+
+
+def test_truncated_labels_are_refused(tmp_path):
+    (tmp_path / "labels.gz").write_bytes(gzip_bytes(idx_labels(np.zeros(10, np.uint8))[:-3]))
+
+    with pytest.raises(helper.CorruptArchiveError, match="expected 10 bytes of labels for 10 items, got 7"):
+        helper.read_idx(tmp_path / "labels.gz", "labels")
+
+
+def test_fetch_downloads_a_file_once_and_then_verifies_the_placed_copy(httpserver, tmp_path, use_source):
+    archive = gzip_bytes(idx_labels(np.arange(10, dtype=np.uint8)))
+    httpserver.expect_oneshot_request("/t10k-labels-idx1-ubyte.gz").respond_with_data(archive)
+    use_source("mnist-test-labels", archive, (httpserver.url_for("/t10k-labels-idx1-ubyte.gz"),))
+
+    first = helper.fetch("mnist-test-labels", tmp_path)
+    second = helper.fetch("mnist-test-labels", tmp_path)  # The one-shot server would refuse a second GET.
+
+    assert first == second == tmp_path / "t10k-labels-idx1-ubyte.gz"
+    assert first.read_bytes() == archive
+
+
+def test_a_file_is_not_an_image_data_set(tmp_path):
+    with pytest.raises(ValueError, match=r"not an image data set.*helper.fetch\('mnist-test-labels'"):
+        helper.download_extract("mnist-test-labels", tmp_path)
