@@ -432,7 +432,9 @@ def test_labels_and_images_are_read_from_idx_files(tmp_path):
 def test_labels_read_as_images_are_refused_with_the_file_to_use(tmp_path):
     (tmp_path / "labels.gz").write_bytes(gzip_bytes(idx_labels(np.zeros(4, np.uint8))))
 
-    with pytest.raises(helper.CorruptArchiveError, match="not an IDX file of images: magic number expected 2051"):
+    with pytest.raises(
+        helper.CorruptArchiveError, match="not an IDX file of images: magic number expected 2051"
+    ):
         helper.read_idx(tmp_path / "labels.gz", "images")
 
 
