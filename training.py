@@ -53,38 +53,6 @@ class CheckpointError(ValueError):
     """A checkpoint cannot be read back."""
 
 
-class _GeneratorAverage:
-    """An exponential moving average of the generator's weights, for drawing samples.
-
-    A GAN's generator keeps moving around a good solution; the average of its recent weights
-    draws sharper, more varied samples than the weights of any one step (Yazici et al., 2019,
-    "The Unusual Effectiveness of Averaging in GAN Training"). Training itself is unchanged.
-    """
-
-    def __init__(self, decay: float) -> None:
-        import tensorflow.compat.v1 as tf
-
-        self.variables = tf.trainable_variables("generator/")
-        updates = tf.Variable(0, trainable=False, name="generator_average_updates")
-        # The decay starts low, (1 + n) / (10 + n), so early averages forget the random start.
-        average = tf.train.ExponentialMovingAverage(decay, num_updates=updates)
-        with tf.control_dependencies([average.apply(self.variables)]):
-            self.update = updates.assign_add(1)
-        self.swap_in = tf.group(*(v.assign(average.average(v)) for v in self.variables))
-        self._values = [tf.placeholder(v.dtype.base_dtype, v.shape) for v in self.variables]
-        self._put_back = tf.group(*(v.assign(value) for v, value in zip(self.variables, self._values)))
-
-    @contextlib.contextmanager
-    def in_use(self, session) -> Iterator[None]:
-        """Puts the averaged weights in the generator's variables, then the trained ones back."""
-        trained = session.run(self.variables)
-        session.run(self.swap_in)
-        try:
-            yield
-        finally:
-            session.run(self._put_back, dict(zip(self._values, trained, strict=True)))
-
-
 def _hyperparameter_key(name: str, hyperparameters: dict, graph) -> str:
     """Digest of what a checkpoint fits: the run's name, its hyperparameters and the graph.
 
@@ -118,7 +86,6 @@ class Run:
         print_every: int = 10,
         show_every: int = 100,
         film_size: int = 25,
-        average_decay: float | None = None,
         seed: int = 0,
     ) -> None:
         """Describes the run; nothing happens until ``running``.
@@ -133,8 +100,6 @@ class Run:
             print_every: Steps between two loss reports.
             show_every: Steps between two film frames, each shown as it is drawn.
             film_size: Noise vectors in the film (a square number shows as a full grid).
-            average_decay: If given (e.g. 0.999), samples, film frames and measures are drawn
-                with an exponential moving average of the generator's weights of this decay.
             seed: Seed of the film's noise vectors and of the measured samples.
         """
         if resume and checkpoint_dir is None:
@@ -143,8 +108,6 @@ class Run:
         self.checkpoint_dir = None if checkpoint_dir is None else Path(checkpoint_dir)
         self.quality_samples, self.seed = quality_samples, seed
         self.print_every, self.show_every, self.film_size = print_every, show_every, film_size
-        self.average_decay = average_decay
-        self._average = None
         self.history = {
             "step": [],
             "d_loss": [],
@@ -154,7 +117,6 @@ class Run:
             "frame_steps": [],
         }
         self.step = self.epoch = self.batch_in_epoch = 0
-        self.label = name  # Names the progress lines; epochs() adds the epoch to it.
         self.checkpoint: Path | None = None
         self._saved_step = None
         self._session = self._saver = self._folder = None
@@ -179,8 +141,6 @@ class Run:
         self._session, self._input_z, self._samples, self.image_mode = session, input_z, samples, image_mode
         z_dim = input_z.shape.as_list()[-1]
         self._film_z = np.random.default_rng(self.seed).uniform(-1, 1, (self.film_size, z_dim))
-        if self.average_decay is not None:
-            self._average = _GeneratorAverage(self.average_decay)
         if self.checkpoint_dir is not None:
             self._saver = tf.train.Saver(max_to_keep=None)
             key = _hyperparameter_key(self.name, hyperparameters, session.graph)
@@ -222,8 +182,6 @@ class Run:
         for which, value in (("Discriminator", d_loss), ("Generator", g_loss)):
             if not math.isfinite(value):
                 raise TrainingDiverged(self._divergence_message(which, value))
-        if self._average is not None:
-            self._session.run(self._average.update)
         self.step += 1
         self.batch_in_epoch += 1
         if self.step % self.print_every == 0:
@@ -248,16 +206,11 @@ class Run:
         )
 
     def draw(self, z: np.ndarray) -> np.ndarray:
-        """The generator's images for noise vectors ``z``, in [-1, 1], in batches.
-
-        With ``average_decay``, drawn with the averaged weights.
-        """
-        averaged = self._average.in_use(self._session) if self._average else contextlib.nullcontext()
-        with averaged:
-            chunks = [
-                self._session.run(self._samples, {self._input_z: z[start : start + _SAMPLE_BATCH]})
-                for start in range(0, len(z), _SAMPLE_BATCH)
-            ]
+        """The generator's images for noise vectors ``z``, in [-1, 1], in batches."""
+        chunks = [
+            self._session.run(self._samples, {self._input_z: z[start : start + _SAMPLE_BATCH]})
+            for start in range(0, len(z), _SAMPLE_BATCH)
+        ]
         return np.concatenate(chunks)
 
     def show_frame(self) -> None:
@@ -331,8 +284,6 @@ class Run:
     def restore_into(self, session) -> None:
         """Loads the last checkpoint's values of the variables that ``session``'s graph has.
 
-        With ``average_decay``, the generator gets its averaged weights, as in the samples.
-
         Raises:
             CheckpointError: The run has saved no checkpoint.
         """
@@ -342,13 +293,7 @@ class Run:
             raise CheckpointError(
                 f"The run {self.name!r} has no checkpoint: train it with a checkpoint_dir first."
             )
-        path = str(self.checkpoint / "model")
-        saved = tf.train.load_checkpoint(path).get_variable_to_shape_map()
-        names = {}
-        for variable in tf.global_variables():
-            averaged = f"{variable.op.name}/ExponentialMovingAverage"
-            names[averaged if self._average and averaged in saved else variable.op.name] = variable
-        tf.train.Saver(names).restore(session, path)
+        tf.train.Saver(tf.global_variables()).restore(session, str(self.checkpoint / "model"))
 
 
 def _write_atomically(path: Path, text: str) -> None:
