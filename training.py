@@ -117,6 +117,7 @@ class Run:
             "frame_steps": [],
         }
         self.step = self.epoch = self.batch_in_epoch = 0
+        self.label = name  # Names the progress lines; epochs() adds the epoch to it.
         self.checkpoint: Path | None = None
         self._saved_step = None
         self._session = self._saver = self._folder = None

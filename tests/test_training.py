@@ -159,7 +159,6 @@ def test_a_nan_loss_without_checkpoints_says_none_was_saved(notebook, data):
 
 def test_an_infinite_loss_is_caught_too():
     run = training.Run("digits")
-    run.label = "digits epoch 1/1"
 
     with pytest.raises(training.TrainingDiverged, match="Generator loss became inf at step 1"):
         run.record(0.7, float("inf"))
