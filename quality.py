@@ -125,11 +125,24 @@ class _Network:
     def weights(self) -> list[np.ndarray]:
         return self.session.run(self.variables)
 
+    def run(self, fetches: list, images: np.ndarray) -> list[np.ndarray]:
+        """Runs ``fetches`` on ``images`` in batches; returns each fetch's results, joined."""
+        parts = [
+            self.session.run(fetches, {self.images: images[start : start + _BATCH]})
+            for start in range(0, len(images), _BATCH)
+        ]
+        return [np.concatenate(results) for results in zip(*parts, strict=True)]
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return exp / exp.sum(axis=1, keepdims=True)
+
 
 class Judge:
     """Compares generated images with real ones in the features of a fixed network.
 
-    Subclasses provide ``_features`` (and may add class statistics in ``evaluate``).
+    Subclasses build ``_network`` (and may add class statistics in ``evaluate``).
 
     Attributes:
         real: The real images compared against, in [-1, 1].
@@ -155,11 +168,7 @@ class Judge:
 
     def features(self, images: np.ndarray) -> np.ndarray:
         """The network's feature vectors of ``images``, computed in batches."""
-        chunks = [self._features(images[start : start + _BATCH]) for start in range(0, len(images), _BATCH)]
-        return np.concatenate(chunks)
-
-    def _features(self, images: np.ndarray) -> np.ndarray:
-        return self._network.session.run(self._network.features, {self._network.images: images})
+        return self._network.run([self._network.features], images)[0]
 
     def evaluate(self, images: np.ndarray) -> dict:
         """Measures generated images against the real ones.
@@ -167,7 +176,10 @@ class Judge:
         Returns:
             ``{"fd": distance, "fd_of_noise": distance as a fraction of the noise floor}``.
         """
-        fd = frechet_distance(self.features(images), self.real_features)
+        return self._distance(self.features(images))
+
+    def _distance(self, features: np.ndarray) -> dict:
+        fd = frechet_distance(features, self.real_features)
         return {"fd": fd, "fd_of_noise": fd / self.floors["noise"]}
 
     def describe(self, scores: dict) -> str:
@@ -268,14 +280,7 @@ class MnistJudge(Judge):
 
     def predict(self, images: np.ndarray) -> np.ndarray:
         """Class probabilities (n, 10) of the digits in ``images``."""
-        net = self._network
-        chunks = [
-            net.session.run(net.logits, {net.images: images[start : start + _BATCH]})
-            for start in range(0, len(images), _BATCH)
-        ]
-        logits = np.concatenate(chunks)
-        exp = np.exp(logits - logits.max(axis=1, keepdims=True))
-        return exp / exp.sum(axis=1, keepdims=True)
+        return _softmax(self._network.run([self._network.logits], images)[0])
 
     def evaluate(self, images: np.ndarray) -> dict:
         """Measures generated digits: FD, the share of each digit class, the mean confidence.
@@ -283,8 +288,10 @@ class MnistJudge(Judge):
         Returns:
             ``{"fd", "fd_of_noise", "classes": shares of digits 0-9, "confidence"}``.
         """
-        scores = super().evaluate(images)
-        probabilities = self.predict(images)
+        # One pass through the classifier gives both the features and the class logits.
+        features, logits = self._network.run([self._network.features, self._network.logits], images)
+        scores = self._distance(features)
+        probabilities = _softmax(logits)
         counts = np.bincount(probabilities.argmax(axis=1), minlength=10)
         scores["classes"] = (counts / len(images)).tolist()
         scores["confidence"] = float(probabilities.max(axis=1).mean())
