@@ -56,14 +56,16 @@ def original_loop(channels: int, steps: int, warmup: int) -> dict:
         sess.run(tf.global_variables_initializer())
         for _ in range(warmup):
             sess.run(d_opt, feed)
-            sess.run(g_opt, feed)
+            for _ in range(nb["G_STEPS"]):
+                sess.run(g_opt, feed)
         start = time.perf_counter()
         for _ in range(steps):
             sess.run(d_opt, feed)
-            sess.run(g_opt, feed)
+            for _ in range(nb["G_STEPS"]):
+                sess.run(g_opt, feed)
         seconds = time.perf_counter() - start
         flops = 0
-        for op in (d_opt, g_opt):
+        for op in (d_opt, *[g_opt] * nb["G_STEPS"]):
             metadata = tf.RunMetadata()
             sess.run(
                 op, feed, options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE), run_metadata=metadata
