@@ -16,18 +16,15 @@ The last line is ``notebook model: N.Nx the speed of twice the channels``.
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")  # As the notebook configures TensorFlow.
 
-import numpy as np  # noqa: E402
 
 import run_notebook  # noqa: E402
-
-Z_DIM = 100
+from benchmarks.train_step import train_images_per_second  # noqa: E402
 
 
 def alternatives(tf) -> dict:
@@ -73,30 +70,6 @@ def alternatives(tf) -> dict:
     }
 
 
-def images_per_second(notebook: dict, batch: int, steps: int, warmup: int) -> float:
-    """Images/s of the notebook's `train` with the functions in ``notebook``; graph building cancels out."""
-    tf = notebook["tf"]
-    rng = np.random.default_rng(0)
-    seconds = []
-    for count in (warmup, warmup + steps):
-        data = rng.uniform(-0.5, 0.5, (count * batch, 28, 28, 1)).astype(np.float32)
-        with tf.Graph().as_default():
-            start = time.perf_counter()
-            notebook["train"](
-                1,
-                batch,
-                Z_DIM,
-                2e-4,
-                0.5,
-                lambda size, data=data: (data[i : i + size] for i in range(0, len(data), size)),
-                data.shape,
-                "L",
-                run=notebook["training"].Run(print_every=10**9, show_every=10**9),
-            )
-            seconds.append(time.perf_counter() - start)
-    return steps * batch / (seconds[1] - seconds[0])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=60)
@@ -105,7 +78,7 @@ def main() -> None:
     args = parser.parse_args()
 
     notebook = run_notebook.load_functions()
-    shipped = images_per_second(notebook, args.batch, args.steps, args.warmup)
+    shipped = train_images_per_second(notebook, args.batch, 1, args.steps, args.warmup)
     print(f"notebook model: {shipped:.0f} images/s")
     rates = {}
     for name, (generator, discriminator) in alternatives(notebook["tf"]).items():
@@ -116,7 +89,7 @@ def main() -> None:
         for function in ("model_loss", "train"):
             code = notebook[function]
             variant[function] = type(code)(code.__code__, variant, code.__name__, code.__defaults__)
-        rates[name] = images_per_second(variant, args.batch, args.steps, args.warmup)
+        rates[name] = train_images_per_second(variant, args.batch, 1, args.steps, args.warmup)
         print(
             f"{name}: {rates[name]:.0f} images/s, the notebook's model is {shipped / rates[name]:.1f}x faster"
         )
