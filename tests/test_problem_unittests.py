@@ -1,5 +1,7 @@
 """problem_unittests.py: accepts the notebook's solution and other correct ones, rejects each mistake."""
 
+import functools
+
 import pytest
 import solution_variants as variants
 import tensorflow as tf_v2
@@ -18,6 +20,17 @@ def run_check(name, function, tf_module=tf):
 @pytest.mark.parametrize("name", list(variants.CORRECT))
 def test_notebook_solution_passes(notebook, name, capsys):
     run_check(name, notebook[name])
+
+    assert "Tests Passed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "name, option", [("discriminator", {"keep_prob": 0.7}), ("model_loss", {"smooth": 0.1})]
+)
+def test_notebook_options_turned_on_still_pass(notebook, name, option, capsys):
+    # The notebook ships dropout and label smoothing turned off; its prose tells learners how to
+    # turn them on, so that path must stay correct too.
+    run_check(name, functools.partial(notebook[name], **option))
 
     assert "Tests Passed" in capsys.readouterr().out
 
