@@ -37,10 +37,9 @@ Z_DIM = 100
 SHAPES = {"MNIST": 1, "CelebA": 3}
 
 
-def random_batches(channels: int, count: int):
-    rng = np.random.default_rng(0)
-    data = rng.uniform(-0.5, 0.5, (count * BATCH, 28, 28, channels)).astype(np.float32)
-    return lambda batch_size: (data[i : i + batch_size] for i in range(0, len(data), batch_size))
+def random_images(count: int, channels: int) -> np.ndarray:
+    """``count`` random 28x28 images in [-0.5, 0.5], as helper.Dataset serves them."""
+    return np.random.default_rng(0).uniform(-0.5, 0.5, (count, 28, 28, channels)).astype(np.float32)
 
 
 def original_loop(channels: int, steps: int, warmup: int) -> dict:
@@ -50,8 +49,11 @@ def original_loop(channels: int, steps: int, warmup: int) -> dict:
     input_real, input_z, lr = nb["model_inputs"](28, 28, channels, Z_DIM)
     d_loss, g_loss = nb["model_loss"](input_real, input_z, channels)
     d_opt, g_opt = nb["model_opt"](d_loss, g_loss, lr, 0.5)
-    batches = random_batches(channels, 1)(BATCH)
-    feed = {input_real: next(batches) * 2, input_z: np.random.uniform(-1, 1, (BATCH, Z_DIM)), lr: 2e-4}
+    feed = {
+        input_real: random_images(BATCH, channels) * 2,
+        input_z: np.random.uniform(-1, 1, (BATCH, Z_DIM)),
+        lr: 2e-4,
+    }
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         for _ in range(warmup):
@@ -88,9 +90,7 @@ def train_images_per_second(notebook: dict, batch: int, channels: int, steps: in
     tf = notebook["tf"]
     seconds = []
     for count in (warmup, warmup + steps):
-        data = (
-            np.random.default_rng(0).uniform(-0.5, 0.5, (count * batch, 28, 28, channels)).astype(np.float32)
-        )
+        data = random_images(count * batch, channels)
         with tf.Graph().as_default():
             start = time.perf_counter()
             notebook["train"](
