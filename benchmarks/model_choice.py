@@ -39,7 +39,7 @@ def alternatives(tf) -> dict:
             for filters in widths[1:]:
                 x = tf.layers.conv2d(x, filters, 5, 2, "same", kernel_initializer=init)
                 x = tf.nn.leaky_relu(tf.layers.batch_normalization(x, training=True), 0.2)
-            x = tf.layers.dropout(tf.layers.flatten(x), rate=0.3, training=True)
+            x = tf.layers.flatten(x)  # No dropout: as the notebook's discriminator.
             logits = tf.layers.dense(x, 1, kernel_initializer=init)
             return tf.sigmoid(logits), logits
 
