@@ -709,6 +709,12 @@ class Dataset:
         self._rng = np.random.default_rng(seed)
         self._images: np.ndarray | None = None
 
+    @property
+    def fingerprint(self) -> str:
+        """A digest of the data set: its name, shape, files and their sizes and modification times."""
+        text = json.dumps([self.name, self.shape, _fingerprint(self.data_files)])
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
     def _cache_path(self) -> Path:
         key = hashlib.sha256(
             json.dumps([_CACHE_VERSION, self.shape, self.image_mode, self.data_files]).encode()

@@ -12,6 +12,7 @@ cell fails, both are still written, up to the failing cell, and the exit status 
 
 import argparse
 import ast
+import linecache
 import sys
 import time
 from pathlib import Path
@@ -26,29 +27,34 @@ HERE = Path(__file__).resolve().parent
 NOTEBOOK = HERE / "dlnd_face_generation.ipynb"
 
 
-def _sets_a_constant(node: ast.stmt) -> bool:
-    """True for `NAME = literal` with an upper-case NAME, such as PRINT_EVERY = 10."""
-    return (
-        isinstance(node, ast.Assign)
-        and all(isinstance(target, ast.Name) and target.id.isupper() for target in node.targets)
-        and isinstance(node.value, ast.Constant)
-    )
+EXERCISE, GIVEN, DEFINITIONS = "exercise", "given", "definitions"
 
 
-def load_functions(path: Path = NOTEBOOK) -> dict:
-    """Runs the notebook's cells that import, define or set constants; returns their namespace.
+def tags(cell) -> list[str]:
+    """The cell's tags: ``exercise`` (the learner's), ``given``, ``definitions``, ``parameters``."""
+    return list(cell.metadata.get("tags", []))
+
+
+def load_functions(path: Path = NOTEBOOK, notebook=None) -> dict:
+    """Runs the notebook's exercise cells and the given cells tagged ``definitions``; returns their namespace.
 
     This gives the notebook's own functions (model_inputs, ..., train) to the tests and the
     benchmarks without a copy of them. Cells that download, train or show data are left out.
+
+    Args:
+        path: The notebook to read.
+        notebook: The notebook, already read (``path`` then only names it in tracebacks).
     """
+    notebook = notebook if notebook is not None else nbformat.read(path, as_version=4)
     namespace = {"__name__": "dlnd_face_generation"}
-    for cell in nbformat.read(path, as_version=4).cells:
-        if cell.cell_type != "code":
-            continue
-        tree = ast.parse(cell.source)
-        defines = any(isinstance(node, ast.Import | ast.ImportFrom | ast.FunctionDef) for node in tree.body)
-        if defines or all(_sets_a_constant(node) for node in tree.body):
-            exec(compile(tree, str(path), "exec"), namespace)
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and {EXERCISE, DEFINITIONS} & set(tags(cell)):
+            # Each cell gets a name of its own in linecache, as in Jupyter: tracebacks and
+            # inspect.getsource then show the cell's lines.
+            filename = f"{path}#{cell.get('id', len(linecache.cache))}"
+            lines = cell.source.splitlines(keepends=True)
+            linecache.cache[filename] = (len(cell.source), None, lines, filename)
+            exec(compile(cell.source, filename, "exec"), namespace)
     return namespace
 
 

@@ -1,346 +1,475 @@
-"""The bookkeeping of a training run, so that ``train`` can stay about the GAN.
+"""A training run around the learner's own ``train``: progress, losses, film, quality, checkpoints.
 
-``Run`` is what the notebook's ``train`` hands its steps to. It
+The notebook calls ``train`` with the original project's signature and nothing more::
 
-- starts the session's variables fresh or, when asked to resume, from the last checkpoint of
-  the same model, data and hyperparameters;
-- counts steps behind a progress bar, keeps both losses every ``print_every`` steps, and stops
-  the run with ``TrainingDiverged`` when a loss is NaN or infinite;
-- every ``show_every`` steps draws the same fixed batch of noise vectors and shows it: the
-  frames of a film of training (``film_html``), with ``plot_losses`` beside it;
-- at the end of each epoch measures the samples with a ``quality`` judge, if given, and saves
-  a checkpoint; on KeyboardInterrupt it saves one too, then lets the interrupt through.
+    run = training.Run("mnist", dataset, epochs=2, batch_size=32, z_dim=100, sampler=...)
+    with tf.Graph().as_default(), run:
+        returned = train(2, 32, 100, 0.0005, 0.5, run.get_batches, run.data_shape, "L")
+    history = run.history(returned)
 
-Checkpoints are written into a temporary folder that is renamed once complete; a small
-``latest.json``, replaced atomically, names the current one. A crash while saving therefore
-never spoils the last good checkpoint.
+Everything the project adds reaches a learner's loop through what such a loop already does:
+
+- it iterates ``run.get_batches(batch_size)`` once per epoch inside its ``tf.Session``: the run
+  shows a progress bar, finds the session, draws the film's frames every ``show_every`` steps
+  with the learner's generator (``sampler``), and at the end of each epoch measures the samples
+  with a ``quality`` judge and saves a checkpoint; when the loop stops early (Ctrl-C, an error)
+  it saves one too. Resuming skips the epochs and batches already done.
+- it prints its losses (``Discriminator Loss: 0.53 ... Generator Loss: 1.20`` and most other
+  wordings): the run reads them as they are printed, for the loss plot and to stop at once,
+  with ``TrainingDiverged``, when one is NaN or infinite; or it returns them, as a list of
+  ``(d_loss, g_loss)`` pairs or a dict of two lists.
+
+What a loop does not give is left out with a one-line note; nothing here makes a correct
+``train`` fail.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import hashlib
 import io
 import itertools
-import json
 import math
-import os
-import shutil
-import tempfile
-from collections.abc import Iterable, Iterator
-from pathlib import Path
+import re
+import sys
+from collections.abc import Iterator
 
 import numpy as np
-from matplotlib import pyplot
-from PIL import Image, ImageDraw
 from tqdm import tqdm
 
 import helper
+from checkpoints import CheckpointError, CheckpointStore
 
-# TensorFlow is imported inside the functions that use it: whoever imports this module first
-# must be able to set TF_USE_LEGACY_KERAS before TensorFlow loads.
+__all__ = ["CheckpointError", "Run", "TrainingDiverged", "read_losses"]
 
-LATEST = "latest.json"
 _SAMPLE_BATCH = 500  # Noise vectors per generator run when many samples are drawn.
+_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|inf)"
+# A loss label and its value: "Discriminator Loss: 0.53", "d_loss=0.5", "D: 0.5", "loss_g 1.2".
+_LABELLED = re.compile(rf"(?i)([a-z_]+(?:[ _]loss(?:es)?)?)\s*[:=]?\s*({_NUMBER})\b")
+_LOSS_WORD = re.compile(r"(?i)[ _]?loss(?:es)?$|^loss(?:es)?[ _]?")
+
+
+def _role(label: str) -> str | None:
+    """'d' for a discriminator loss's label ("D", "d_loss", "Discriminator Loss"), 'g' likewise, else None."""
+    word = _LOSS_WORD.sub("", label.strip()).lower()
+    for role, long in (("d", "disc"), ("g", "gen")):
+        if word == role or word.startswith(long):
+            return role
+    return None
 
 
 class TrainingDiverged(FloatingPointError):
-    """A loss became NaN or infinite: training cannot recover from it."""
+    """A loss or the generator's output became NaN or infinite: training cannot recover from it."""
 
 
-class CheckpointError(ValueError):
-    """A checkpoint cannot be read back."""
+def read_losses(line: str) -> tuple[float, float] | None:
+    """The (discriminator, generator) losses printed in ``line``, or None if it shows no pair."""
+    found = {}
+    for label, value in _LABELLED.findall(line):
+        role = _role(label)
+        if role is not None and role not in found:
+            found[role] = float(value)
+    return (found["d"], found["g"]) if len(found) == 2 else None
 
 
-def _hyperparameter_key(name: str, hyperparameters: dict, graph) -> str:
-    """Digest of what a checkpoint fits: the run's name, its hyperparameters and the graph.
+def _returned_losses(returned) -> list[tuple[float, float]]:
+    """(d, g) pairs from what a train returned: pairs, two lists, or a dict of two lists."""
+    with contextlib.suppress(TypeError, ValueError):
+        if isinstance(returned, dict):
+            lists = {_role(str(key)): value for key, value in returned.items()}
+            if "d" in lists and "g" in lists:
+                returned = list(zip(lists["d"], lists["g"]))
+        values = np.asarray(returned, dtype=np.float64)
+        if values.ndim == 2 and values.shape[0] == 2 and values.shape[1] != 2:
+            values = values.T
+        if values.ndim == 2 and values.shape[1] == 2:
+            return [(float(d), float(g)) for d, g in values]
+    return []
 
-    The graph's structure (every op's name, type and inputs, not its values) changes when
-    the model or the loss changes, so a checkpoint is only resumed into the same model.
-    """
-    nodes = sorted((node.name, node.op, *node.input) for node in graph.as_graph_def().node)
-    text = json.dumps([name, sorted(hyperparameters.items()), nodes], default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+class _LossReader(io.TextIOBase):
+    """Passes printed text through and hands each complete line's losses to ``on_losses``."""
+
+    def __init__(self, stream, on_losses) -> None:
+        super().__init__()
+        self.stream, self.on_losses, self._line = stream, on_losses, ""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.stream.write(text)
+        self._line += text
+        *lines, self._line = self._line.split("\n")
+        for line in lines:
+            losses = read_losses(line)
+            if losses is not None:
+                self.on_losses(*losses)
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
 
 
 class Run:
-    """One training run's progress, history, film, quality and checkpoints.
+    """One training run of a learner's ``train``: see the module's docstring.
 
     Attributes:
-        history: ``{"step", "d_loss", "g_loss"}`` lists every ``print_every`` steps,
-            ``"quality"`` (one dict per epoch, when a judge is given), ``"frames"`` (the
-            film's frames, uint8 grids) and ``"frame_steps"``.
-        step: Training steps done so far, over all epochs.
+        data_shape: (images per epoch, height, width, channels): what ``train`` is given.
+        step: Batches trained so far, over all epochs (resumed ones included).
+        epoch: Epochs finished.
         checkpoint: Folder of the last checkpoint saved or resumed, or None.
+        notes: The one-line notes printed so far (what could not be done, and why).
     """
 
     def __init__(
         self,
-        name: str = "gan",
+        name: str,
+        data,
         *,
-        checkpoint_dir: str | os.PathLike | None = None,
-        resume: bool = False,
+        epochs: int,
+        batch_size: int,
+        z_dim: int,
+        sampler=None,
+        max_batches: int | None = None,
+        store: CheckpointStore | None = None,
+        settings: dict | None = None,
         judge=None,
         quality_samples: int = 10_000,
-        print_every: int = 10,
         show_every: int = 100,
         film_size: int = 25,
         seed: int = 0,
+        verbose: bool = True,
     ) -> None:
-        """Describes the run; nothing happens until ``running``.
+        """Describes the run; nothing happens until ``train`` iterates ``get_batches``.
 
         Args:
-            name: Name of the run (the data set), part of the checkpoint folder's name.
-            checkpoint_dir: Folder for checkpoints; None for no checkpoints.
-            resume: Start from the last checkpoint of the same model, data and
-                hyperparameters, if there is one.
-            judge: A ``quality.Judge`` that measures the samples at the end of each epoch.
+            name: The run's name (the data set), in progress lines and checkpoint folders.
+            data: A ``helper.Dataset`` or anything with ``get_batches(size)``, ``shape`` and
+                ``image_mode``.
+            epochs: The epoch count ``train`` is given.
+            batch_size: The batch size ``train`` is given.
+            z_dim: The noise size ``train`` is given.
+            sampler: ``sampler(z)`` builds the generator's images in inference mode for the
+                noise placeholder ``z``, e.g. ``lambda z: generator(z, 1, is_train=False)``;
+                None for no film and no quality measure.
+            max_batches: At most this many batches per epoch; None for all.
+            store: Where checkpoints are saved and resumed from; None for none.
+            settings: What makes this run this run (``checkpoints.settings_of``); a checkpoint
+                is resumed only by a run with the same settings.
+            judge: A ``quality`` judge that measures samples at the end of each epoch.
             quality_samples: Samples drawn for each measurement.
-            print_every: Steps between two loss reports.
-            show_every: Steps between two film frames, each shown as it is drawn.
+            show_every: Steps between two frames of the film.
             film_size: Noise vectors in the film (a square number shows as a full grid).
             seed: Seed of the film's noise vectors and of the measured samples.
+            verbose: Show a progress bar for each epoch, and the notes.
+
+        Raises:
+            ValueError: A count is not a whole number in its range.
         """
-        if resume and checkpoint_dir is None:
-            raise ValueError("resume=True needs a checkpoint_dir to resume from; pass one, or resume=False.")
-        self.name, self.resume, self.judge = name, resume, judge
-        self.checkpoint_dir = None if checkpoint_dir is None else Path(checkpoint_dir)
-        self.quality_samples, self.seed = quality_samples, seed
-        self.print_every, self.show_every, self.film_size = print_every, show_every, film_size
-        self.history = {
-            "step": [],
-            "d_loss": [],
-            "g_loss": [],
-            "quality": [],
-            "frames": [],
-            "frame_steps": [],
-        }
+        count = data.shape[0]
+        for label, value, low in (("epochs", epochs, 0), ("batch_size", batch_size, 1), ("z_dim", z_dim, 1)):
+            _require_whole(label, value, low)
+        if batch_size > count:
+            raise ValueError(
+                f"batch_size is {batch_size} but the data has {count} images: use a smaller one."
+            )
+        if max_batches is not None:
+            _require_whole("max_batches", max_batches, 1)
+            count = min(count, max_batches * batch_size)
+        self.name, self.data, self.epochs, self.batch_size, self.z_dim = name, data, epochs, batch_size, z_dim
+        self.data_shape = (count, *data.shape[1:])
+        self.image_mode = data.image_mode
+        self.sampler, self.store, self.judge = sampler, store, judge
+        self.settings = {**(settings or {}), "run": name, "epochs": epochs, "batch_size": batch_size}
+        self.quality_samples, self.show_every, self.seed = quality_samples, show_every, seed
+        self.verbose = verbose
+        self._film_z = np.random.default_rng(seed).uniform(-1, 1, (film_size, z_dim))
         self.step = self.epoch = self.batch_in_epoch = 0
-        self.label = name  # Names the progress lines; epochs() adds the epoch to it.
-        self.checkpoint: Path | None = None
-        self._saved_step = None
-        self._session = self._saver = self._folder = None
+        self.losses: dict[str, list[float]] = {"step": [], "d_loss": [], "g_loss": []}
+        self.frames: list[np.ndarray] = []
+        self.frame_steps: list[int] = []
+        self.quality: list[dict] = []
+        self.checkpoint = None
+        self.notes: list[str] = []
+        self._calls = 0
+        self._session = self._samples = self._saver = None
+        self._weights: dict[str, np.ndarray] = {}
+        self._last_losses: tuple[float, float] | None = None
+        self._saved_step: int | None = None
+        self._stdout = sys.stdout
+        self._reading = None
 
-    @contextlib.contextmanager
-    def running(self, session, input_z, samples, image_mode: str, hyperparameters: dict) -> Iterator[Run]:
-        """Starts the run in ``session``; saves a checkpoint if it is interrupted.
+    # The with-block around the call of train: reads the losses it prints.
 
-        Args:
-            session: The training session, with the whole graph built.
-            input_z: The noise placeholder.
-            samples: The generator's output in inference mode, fed from ``input_z``.
-            image_mode: ``'L'`` or ``'RGB'``, to draw the frames.
-            hyperparameters: Everything that makes a checkpoint fit this run besides the
-                graph: batch size, learning rate, beta1, data shape...
+    def __enter__(self) -> Run:
+        self._stdout = sys.stdout
+        self._reading = contextlib.redirect_stdout(_LossReader(self._stdout, self._keep_losses))
+        self._reading.__enter__()
+        return self
+
+    def __exit__(self, *error) -> None:
+        self._reading.__exit__(*error)
+        self._reading = None
+
+    def _keep_losses(self, d_loss: float, g_loss: float) -> None:
+        self._last_losses = (d_loss, g_loss)
+        if math.isfinite(d_loss) and math.isfinite(g_loss):
+            for key, value in (("step", self.step + 1), ("d_loss", d_loss), ("g_loss", g_loss)):
+                self.losses[key].append(value)
+
+    def note(self, text: str) -> None:
+        """Prints a one-line note, once, past the loss reader."""
+        if text not in self.notes:
+            self.notes.append(text)
+            if self.verbose:
+                print(text, file=self._stdout, flush=True)
+
+    # What train is given.
+
+    def get_batches(self, batch_size: int) -> Iterator[np.ndarray]:
+        """One epoch of batches, in [-0.5, 0.5]; call it once per epoch, inside the session.
 
         Raises:
-            TrainingDiverged: From ``record``; no checkpoint is saved then.
+            TrainingDiverged: The last printed loss, or the generator's output, is not finite.
         """
-        import tensorflow.compat.v1 as tf
-
-        self._session, self._input_z, self._samples, self.image_mode = session, input_z, samples, image_mode
-        z_dim = input_z.shape.as_list()[-1]
-        self._film_z = np.random.default_rng(self.seed).uniform(-1, 1, (self.film_size, z_dim))
-        if self.checkpoint_dir is not None:
-            self._saver = tf.train.Saver(max_to_keep=None)
-            key = _hyperparameter_key(self.name, hyperparameters, session.graph)
-            self._folder = self.checkpoint_dir / f"{self.name}-{key}"
-        if not (self.resume and self._restore()):
-            session.run(tf.global_variables_initializer())
+        epoch = self._calls
+        self._calls += 1
+        if epoch == 0:
+            self._attach()
+        if epoch < self.epoch:
+            return  # Done before this run resumed.
+        skip = self.batch_in_epoch if epoch == self.epoch else 0
+        total = self.data_shape[0] // batch_size
+        batches = itertools.islice(self.data.get_batches(batch_size), skip, total)
+        label = f"{self.name} epoch {epoch + 1}/{max(self.epochs, epoch + 1)}"
+        bar = tqdm(total=total, initial=skip, desc=label, unit="batch", disable=not self.verbose)
+        finished = diverged = False
         try:
-            yield self
-        except KeyboardInterrupt:
-            if self._saver is not None and self.step != self._saved_step:
-                self.save()
-                print(f"Interrupted at step {self.step}: saved {self.checkpoint}. Run again to resume.")
+            for batch in batches:
+                yield batch
+                self._count_batch()
+                bar.update()
+            finished = True
+        except TrainingDiverged:
+            diverged = True
             raise
+        finally:
+            bar.close()
+            if finished:
+                self._end_epoch()
+            elif not diverged:
+                self._save_on_stop()
 
-    def epochs(self, epoch_count: int) -> Iterator[int]:
-        """Yields the epochs still to run; after each, measures quality and saves a checkpoint."""
-        for epoch in range(self.epoch, epoch_count):
-            self.label = f"{self.name} epoch {epoch + 1}/{epoch_count}"
-            yield epoch
-            self.epoch, self.batch_in_epoch = epoch + 1, 0
-            if self.judge is not None:
-                self.measure()
-            if self._saver is not None:
-                self.save()
-        self.show_frame()
-
-    def batches(self, batches: Iterable, total: int) -> Iterator:
-        """Yields an epoch's batches behind a progress bar, skipping those done before a resume."""
-        done = self.batch_in_epoch
-        remaining = itertools.islice(batches, done, None)
-        yield from tqdm(remaining, desc=self.label, total=total, initial=done, unit="batch")
-
-    def record(self, d_loss: float, g_loss: float) -> None:
-        """Counts a finished step; keeps its losses and draws a frame when it is time.
-
-        Raises:
-            TrainingDiverged: A loss is NaN or infinite.
-        """
-        for which, value in (("Discriminator", d_loss), ("Generator", g_loss)):
-            if not math.isfinite(value):
-                raise TrainingDiverged(self._divergence_message(which, value))
+    def _count_batch(self) -> None:
         self.step += 1
         self.batch_in_epoch += 1
-        if self.step % self.print_every == 0:
-            for key, value in zip(("step", "d_loss", "g_loss"), (self.step, d_loss, g_loss), strict=True):
-                self.history[key].append(float(value))
-            tqdm.write(f"{self.label} step {self.step}: D loss {d_loss:.4f}, G loss {g_loss:.4f}")
+        if self._last_losses is not None:
+            for which, value in zip(("Discriminator", "Generator"), self._last_losses):
+                if not math.isfinite(value):
+                    raise TrainingDiverged(self._divergence(f"{which} loss became {value}"))
         if self.step % self.show_every == 0:
-            self.show_frame()
+            self._draw_frame()
 
-    def _divergence_message(self, which: str, value: float) -> str:
+    # The session train trains in.
+
+    def _attach(self) -> None:
+        import tensorflow.compat.v1 as tf
+
+        session = tf.get_default_session()
+        if session is None:
+            self.note(
+                f"{self.name}: no film, quality measure or checkpoints: train iterates get_batches outside "
+                "`with tf.Session() as sess:`, so the run cannot see the session."
+            )
+            return
+        self._session = session
+        with session.graph.as_default():
+            if self.sampler is not None:
+                try:
+                    self._z = tf.placeholder(tf.float32, (None, self.z_dim), name="run_z")
+                    self._samples = self.sampler(self._z)
+                except Exception as error:  # The learner's generator: a note, never a crash.
+                    self.note(f"{self.name}: no film or quality measure: {_first_line(error)}")
+            if self.store is not None:
+                self._saver = tf.train.Saver(tf.global_variables(), max_to_keep=None)
+                self._resume()
+
+    def _resume(self) -> None:
+        checkpoint, reason = self.store.find(self.name, self.settings)
+        if reason:
+            self.note(reason)
+        if checkpoint is None:
+            return
+        state, frames = self.store.load(checkpoint, self._session, self._saver)
+        self.step, self.epoch, self.batch_in_epoch = state["step"], state["epoch"], state["batch_in_epoch"]
+        self.losses, self.quality = state["losses"], state["quality"]
+        self.frames, self.frame_steps = frames, state["frame_steps"]
+        self.checkpoint, self._saved_step = checkpoint, self.step
+        self._keep_weights()
+        if self.epoch >= self.epochs:
+            self.note(
+                f"Loaded the finished run {checkpoint.parent.name} ({self.epoch} epochs, {self.step} steps): "
+                "nothing left to train. To train anew, set resume = False or delete "
+                f"{checkpoint.parent.name} in the checkpoint folder."
+            )
+        else:
+            self.note(f"Resumed {self.name} from step {self.step} (epoch {self.epoch + 1}).")
+
+    def _draw(self, z: np.ndarray) -> np.ndarray | None:
+        """The generator's images for ``z``, or None when samples cannot be drawn."""
+        if self._samples is None:
+            return None
+        try:
+            chunks = [
+                self._session.run(self._samples, {self._z: z[start : start + _SAMPLE_BATCH]})
+                for start in range(0, len(z), _SAMPLE_BATCH)
+            ]
+        except Exception as error:  # The learner's graph: a note, never a crash.
+            self.note(
+                f"{self.name}: no film or quality measure: drawing samples failed: {_first_line(error)}"
+            )
+            self._samples = None
+            return None
+        return np.concatenate(chunks)
+
+    def _draw_frame(self) -> None:
+        if self.frame_steps[-1:] == [self.step]:
+            return
+        images = self._draw(self._film_z)
+        if images is None:
+            return
+        if not np.all(np.isfinite(images)):
+            raise TrainingDiverged(self._divergence("The generator's output became NaN or infinite"))
+        self.frames.append(np.asarray(helper.images_square_grid(images, self.image_mode)))
+        self.frame_steps.append(self.step)
+
+    def _keep_weights(self) -> None:
+        import tensorflow.compat.v1 as tf
+
+        variables = [v for v in self._session.graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES)]
+        generator = [v for v in variables if v.op.name.startswith("generator/")]
+        self._weights = dict(zip((v.op.name for v in generator), self._session.run(generator)))
+
+    def _end_epoch(self) -> None:
+        self.epoch += 1
+        self.batch_in_epoch = 0
+        if self._session is None:
+            return
+        self._draw_frame()
+        self._keep_weights()
+        if self.judge is not None and self._samples is not None:
+            self._measure()
+        if self._saver is not None:
+            self._save()
+
+    def _measure(self) -> None:
+        rng = np.random.default_rng(self.seed + self.step)
+        images = self._draw(rng.uniform(-1, 1, (self.quality_samples, self.z_dim)))
+        if images is None:
+            return
+        scores = {"epoch": self.epoch, "step": self.step, **self.judge.evaluate(images)}
+        self.quality.append(scores)
+        tqdm.write(
+            f"{self.name} after epoch {self.epoch} (step {self.step}): {self.judge.describe(scores)}",
+            file=self._stdout,
+        )
+
+    def _save(self) -> None:
+        state = {
+            "step": self.step,
+            "epoch": self.epoch,
+            "batch_in_epoch": self.batch_in_epoch,
+            "losses": self.losses,
+            "quality": self.quality,
+            "frame_steps": self.frame_steps,
+        }
+        self.checkpoint = self.store.save(
+            self.name, self.settings, self._session, self._saver, state, self.frames
+        )
+        self._saved_step = self.step
+
+    def _save_on_stop(self) -> None:
+        """Saves a checkpoint when train stops mid-epoch (Ctrl-C, an error), if the session is open."""
+        if self._saver is None or self._saved_step == self.step or self._session._closed:
+            return
+        try:
+            self._save()
+        except Exception as error:  # Saving must not hide why training stopped.
+            self.note(f"{self.name}: stopped at step {self.step}; the checkpoint could not be saved: {error}")
+            return
+        self.note(
+            f"{self.name}: stopped at step {self.step}; saved a checkpoint. Run the cell again to resume."
+        )
+
+    def _divergence(self, what: str) -> str:
         kept = (
-            f"The last checkpoint, {self.checkpoint} (step {self._saved_step}), is kept: fix the cause and "
-            "run again to resume from it, or delete it to start over."
+            f"The last checkpoint, {self.checkpoint.parent.name}/{self.checkpoint.name}, is kept: fix the "
+            "cause and run again to resume from it, or set resume = False to start over."
             if self.checkpoint
             else "No checkpoint had been saved yet."
         )
         return (
-            f"{which} loss became {value} at step {self.step + 1}: training stopped. Likely causes: "
-            "a learning rate too high (reviewed range 0.0002 to 0.0008); a loss computed from "
-            "probabilities (log of 0) instead of tf.nn.sigmoid_cross_entropy_with_logits on the "
-            f"logits; real images not scaled to [-1, 1], or holding NaN. {kept}"
+            f"{what} at step {self.step}: training stopped. Likely causes: a learning rate too high "
+            "(reviewed range 0.0002 to 0.0008); a loss computed from probabilities (log of 0) instead of "
+            "tf.nn.sigmoid_cross_entropy_with_logits on the logits; real images not scaled to [-1, 1], "
+            f"or holding NaN. {kept}"
         )
 
-    def draw(self, z: np.ndarray) -> np.ndarray:
-        """The generator's images for noise vectors ``z``, in [-1, 1], in batches."""
-        chunks = [
-            self._session.run(self._samples, {self._input_z: z[start : start + _SAMPLE_BATCH]})
-            for start in range(0, len(z), _SAMPLE_BATCH)
-        ]
-        return np.concatenate(chunks)
+    # After train returns.
 
-    def show_frame(self) -> None:
-        """Draws the film's noise vectors, keeps the grid as a frame and shows it."""
-        if self.history["frame_steps"][-1:] == [self.step]:
-            frame = self.history["frames"][-1]
-        else:
-            grid = helper.images_square_grid(self.draw(self._film_z), self.image_mode)
-            frame = np.asarray(grid)
-            self.history["frames"].append(frame)
-            self.history["frame_steps"].append(self.step)
-        pyplot.imshow(frame, cmap="gray" if self.image_mode == "L" else None)
-        pyplot.title(f"{self.name}, step {self.step}")
-        pyplot.axis("off")
-        pyplot.show()
+    def history(self, returned=None) -> dict:
+        """The run's history: losses (printed, else returned), film frames and quality.
 
-    def measure(self) -> dict:
-        """Measures ``quality_samples`` samples with the judge; keeps and prints the result."""
-        rng = np.random.default_rng(self.seed + self.step)
-        z = rng.uniform(-1, 1, (self.quality_samples, self._film_z.shape[1]))
-        scores = {"epoch": self.epoch, "step": self.step, **self.judge.evaluate(self.draw(z))}
-        self.history["quality"].append(scores)
-        tqdm.write(f"{self.name} after epoch {self.epoch} (step {self.step}): {self.judge.describe(scores)}")
-        return scores
+        Args:
+            returned: What ``train`` returned; its losses are used when it printed none.
 
-    def save(self) -> Path:
-        """Saves a checkpoint: variables, counters, history and film, all or nothing."""
-        folder = self._folder
-        folder.mkdir(parents=True, exist_ok=True)
-        final = folder / f"step-{self.step:07d}"
-        if not final.is_dir():
-            work = Path(tempfile.mkdtemp(dir=folder, prefix=".step-", suffix=".part"))
-            try:
-                self._saver.save(
-                    self._session, str(work / "model"), write_meta_graph=False, write_state=False
-                )
-                state = {"step": self.step, "epoch": self.epoch, "batch_in_epoch": self.batch_in_epoch}
-                history = {k: v for k, v in self.history.items() if k != "frames"}
-                (work / "state.json").write_text(json.dumps({**state, "history": history}))
-                np.save(work / "frames.npy", np.asarray(self.history["frames"], dtype=np.uint8))
-                os.rename(work, final)
-            finally:
-                shutil.rmtree(work, ignore_errors=True)
-        _write_atomically(folder / LATEST, json.dumps({"checkpoint": final.name}))
-        for old in folder.iterdir():
-            if old.is_dir() and old != final:
-                shutil.rmtree(old, ignore_errors=True)
-        self.checkpoint, self._saved_step = final, self.step
-        return final
+        Returns:
+            ``{"step", "d_loss", "g_loss"}`` (lists), ``"frames"``, ``"frame_steps"``, ``"quality"``.
+        """
+        losses = self.losses
+        pairs = _returned_losses(returned)
+        if not losses["step"] and pairs:
+            steps = np.linspace(self.step / len(pairs), self.step, len(pairs)).round().astype(int)
+            losses = {
+                "step": steps.tolist(),
+                "d_loss": [d for d, _ in pairs],
+                "g_loss": [g for _, g in pairs],
+            }
+        if not losses["step"] and self.step:
+            self.note(
+                f"{self.name}: no loss plot: train neither printed its losses (for example "
+                "'Discriminator Loss: 0.53 Generator Loss: 1.20') nor returned them."
+            )
+        if not self.frames and self.step:
+            self.note(f"{self.name}: no film: no samples could be drawn during training.")
+        return {**losses, "frames": self.frames, "frame_steps": self.frame_steps, "quality": self.quality}
 
-    def _restore(self) -> bool:
-        latest = self._folder / LATEST
-        if not latest.is_file():
-            return False
-        final = self._folder / json.loads(latest.read_text())["checkpoint"]
-        try:
-            state = json.loads((final / "state.json").read_text())
-            frames = np.load(final / "frames.npy")
-            self._saver.restore(self._session, str(final / "model"))
-        except (OSError, ValueError) as error:
-            raise CheckpointError(
-                f"The checkpoint {final} cannot be read ({error}). Delete the folder {self._folder} "
-                "to start this run over, or set resume = False."
-            ) from error
-        self.step, self.epoch, self.batch_in_epoch = state["step"], state["epoch"], state["batch_in_epoch"]
-        self.history = {**state["history"], "frames": list(frames)}
-        self.checkpoint, self._saved_step = final, self.step
-        print(f"Resumed {self.name} from {final}: epoch {self.epoch + 1}, step {self.step}.")
-        return True
+    @property
+    def trained(self) -> bool:
+        """Whether the run has a trained generator to draw with (it finished an epoch, or resumed one)."""
+        return bool(self._weights)
 
     def restore_into(self, session) -> None:
-        """Loads the last checkpoint's values of the variables that ``session``'s graph has.
+        """Loads the trained generator's weights into the same-named variables of ``session``'s graph.
 
         Raises:
-            CheckpointError: The run has saved no checkpoint.
+            CheckpointError: The run has no trained weights: it did not finish an epoch.
         """
         import tensorflow.compat.v1 as tf
 
-        if self.checkpoint is None:
+        if not self._weights:
             raise CheckpointError(
-                f"The run {self.name!r} has no checkpoint: train it with a checkpoint_dir first."
+                f"The run {self.name!r} has no trained generator to load: train it for an epoch first."
             )
-        tf.train.Saver(tf.global_variables()).restore(session, str(self.checkpoint / "model"))
+        variables = [v for v in tf.global_variables() if v.op.name in self._weights]
+        session.run([v.assign(self._weights[v.op.name]) for v in variables])
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "w") as stream:
-            stream.write(text)
-        os.replace(temp, path)
-    finally:
-        Path(temp).unlink(missing_ok=True)
+def _require_whole(label: str, value, low: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise ValueError(f"{label} must be a whole number of at least {low}, got {value!r}.")
 
 
-def film_html(frames: list[np.ndarray], steps: list[int], scale: int = 3, milliseconds: int = 200) -> str:
-    """An animated GIF of the frames, embedded in an <img> tag (the report stands alone).
-
-    Args:
-        frames: uint8 grids, (height, width) or (height, width, 3), as ``Run`` draws them.
-        steps: The step of each frame, written in its corner.
-        scale: Each pixel becomes scale x scale pixels.
-        milliseconds: Time each frame is shown; the last is held five times longer.
-
-    Returns:
-        HTML to display, e.g. with ``IPython.display.HTML``.
-    """
-    if not frames:
-        raise ValueError("film_html needs at least one frame: train for show_every steps or more first.")
-    images = []
-    for frame, step in zip(frames, steps, strict=True):
-        image = Image.fromarray(frame).convert("RGB")
-        image = image.resize((image.width * scale, image.height * scale), Image.NEAREST)
-        ImageDraw.Draw(image).text((4, 2), f"step {step}", fill=(255, 64, 64))
-        images.append(image)
-    buffer = io.BytesIO()
-    durations = [milliseconds] * (len(images) - 1) + [milliseconds * 5]
-    images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:], duration=durations, loop=0)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return f'<img src="data:image/gif;base64,{data}" alt="samples during training, step by step">'
-
-
-def plot_losses(history: dict, title: str = "Losses") -> None:
-    """Plots both losses over the training steps."""
-    pyplot.figure(figsize=(8, 3))
-    pyplot.plot(history["step"], history["d_loss"], label="discriminator")
-    pyplot.plot(history["step"], history["g_loss"], label="generator")
-    pyplot.xlabel("step")
-    pyplot.ylabel("loss")
-    pyplot.title(title)
-    pyplot.legend()
-    pyplot.show()
+def _first_line(error: BaseException) -> str:
+    message = getattr(error, "message", None) or str(error)
+    return f"{type(error).__name__}: {message.strip().splitlines()[0] if message.strip() else ''}"

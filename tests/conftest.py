@@ -126,3 +126,29 @@ def mnist_files(tmp_path, mnist_digits) -> list[str]:
 def notebook() -> dict:
     """The notebook's namespace after running its defining cells: model_inputs, train, ..."""
     return run_notebook.load_functions()
+
+
+class ArrayData:
+    """Images in [-0.5, 0.5] served in order as helper.Dataset serves them.
+
+    Batches are counted over all epochs: ``stop_after`` raises KeyboardInterrupt before that batch
+    (as a Ctrl-C while data is read), and from ``nan_from`` on the batches are NaN.
+    """
+
+    image_mode = "L"
+
+    def __init__(
+        self, images: np.ndarray, stop_after: int | None = None, nan_from: int | None = None
+    ) -> None:
+        self.images, self.shape = images, images.shape
+        self.stop_after, self.nan_from = stop_after, nan_from
+        self.served: list[int] = []
+
+    def get_batches(self, batch_size: int):
+        for start in range(0, len(self.images) - batch_size + 1, batch_size):
+            index = len(self.served)
+            if index == self.stop_after:
+                raise KeyboardInterrupt
+            self.served.append(index)
+            batch = self.images[start : start + batch_size]
+            yield batch if self.nan_from is None or index < self.nan_from else np.full_like(batch, np.nan)

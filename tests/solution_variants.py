@@ -94,22 +94,30 @@ def model_loss(
     is_train=True,
     channels=None,
     fakes=None,
+    scale=1.0,
+    instance_noise=0.0,
+    g_sign=1.0,
 ):
     def cross_entropy(scores, label):
         probabilities, logits = scores
         chosen = probabilities if use_probabilities else logits
-        losses = tf.nn.sigmoid_cross_entropy_with_logits(logits=chosen, labels=tf.ones_like(chosen) * label)
-        return reduce(losses)
+        if isinstance(label, tuple):  # Random labels, drawn anew for each batch.
+            labels = tf.random_uniform(tf.shape(chosen), *label)
+        else:
+            labels = tf.ones_like(chosen) * label
+        return reduce(tf.nn.sigmoid_cross_entropy_with_logits(logits=chosen, labels=labels))
 
+    # Instance noise, shaped like the real batch for both calls (a shape read is no mixing).
+    noise = tf.random_normal(tf.shape(input_real), stddev=instance_noise) if instance_noise else 0.0
     generated = generator(input_z, channels or out_channel_dim)
     if fakes == "inference":
         generated = generator(input_z, out_channel_dim, is_train=False)
     if fakes == "noise":
         generated = tf.random_uniform(tf.shape(input_real), -1.0, 1.0)
-    real = discriminator(input_real)
-    fake = discriminator(generated, reuse=True)
-    d_loss = cross_entropy(real, real_label) + cross_entropy(fake, fake_label)
-    return d_loss, cross_entropy(real if g_on_real else fake, g_label)
+    real = discriminator(input_real + noise)
+    fake = discriminator(generated + noise, reuse=True)
+    d_loss = scale * (cross_entropy(real, real_label) + cross_entropy(fake, fake_label))
+    return d_loss, g_sign * cross_entropy(real if g_on_real else fake, g_label)
 
 
 def model_opt(
@@ -123,6 +131,9 @@ def model_opt(
     update_ops=True,
     fixed_rate=None,
     fixed_beta1=None,
+    d_minimizes="d_loss",
+    g_minimizes="g_loss",
+    swap=False,
 ):
     def variables(name):
         if select == "all":
@@ -142,7 +153,9 @@ def model_opt(
         with tf.control_dependencies(dependencies):
             return step.minimize(loss, var_list=variables(name))
 
-    return minimize(d_loss, "discriminator"), minimize(g_loss, "generator")
+    losses = {"d_loss": d_loss, "g_loss": g_loss, "-d_loss": -d_loss}
+    ops = minimize(losses[d_minimizes], "discriminator"), minimize(losses[g_minimizes], "generator")
+    return ops[::-1] if swap else ops
 
 
 def train(
@@ -158,16 +171,22 @@ def train(
     scale=2,
     train_generator=True,
     initialize=True,
+    reset_graph=False,
+    epochs_seen=None,
+    batches_outside_session=False,
 ):
+    if reset_graph:
+        tf.reset_default_graph()
     input_real, input_z, lr = model_inputs(data_shape[2], data_shape[1], data_shape[3], z_dim)
     d_loss, g_loss = model_loss(input_real, input_z, data_shape[3])
     d_opt, g_opt = model_opt(d_loss, g_loss, lr, beta1)
     losses = []
+    epochs = [list(get_batches(batch_size)) for _ in range(epoch_count)] if batches_outside_session else None
     with tf.Session() as sess:
         if initialize:
             sess.run(tf.global_variables_initializer())
-        for _ in range(epoch_count):
-            for batch in get_batches(batch_size):
+        for epoch in range(epochs_seen or epoch_count):
+            for batch in epochs[epoch] if epochs else get_batches(batch_size):
                 z = np.random.uniform(-1, 1, (len(batch), z_dim))
                 feed = {input_real: batch * scale, input_z: z, lr: learning_rate}
                 sess.run(d_opt, feed)
@@ -201,10 +220,22 @@ def discriminator_with_fixed_batch(images, reuse=False):
 
 
 CORRECT = {
-    "model_inputs": [model_inputs, model_inputs_with_default_rate],
+    "model_inputs": [
+        model_inputs,
+        model_inputs_with_default_rate,
+        functools.partial(model_inputs, lr_shape=None),
+    ],
     "discriminator": [discriminator],
     "generator": [generator],
-    "model_loss": [model_loss, functools.partial(model_loss, real_label=1.0)],
+    "model_loss": [
+        model_loss,
+        functools.partial(model_loss, real_label=1.0),
+        functools.partial(model_loss, scale=0.5),
+        functools.partial(model_loss, real_label=(0.7, 1.2)),
+        functools.partial(model_loss, real_label=(0.7, 1.2), fake_label=(0.0, 0.3), scale=0.5),
+        functools.partial(model_loss, instance_noise=0.1),
+        functools.partial(model_loss, use_probabilities=False, reduce=lambda t: 3.0 * tf.reduce_mean(t)),
+    ],
     "model_opt": [model_opt],
     "train": [train],
 }
@@ -253,7 +284,7 @@ BROKEN = {
             "does not use the discriminator's logits on the fake",
         ),
         (functools.partial(model_loss, use_probabilities=True), "Pass the logits (not the sigmoid output)"),
-        (functools.partial(model_loss, reduce=tf.reduce_sum), "average with tf.reduce_mean"),
+        (functools.partial(model_loss, reduce=tf.reduce_sum), "grows with the batch size"),
         (functools.partial(model_loss, reduce=tf.identity), "a loss is a scalar"),
         (
             functools.partial(model_loss, fakes="noise"),
@@ -261,6 +292,13 @@ BROKEN = {
         ),
         (functools.partial(model_loss, fakes="inference"), "calls the generator with is_train=False"),
         (functools.partial(model_loss, channels=3), "pass out_channel_dim on to the generator"),
+        (functools.partial(model_loss, real_label=(0.5, 1.5)), "d_loss labels the real images from 0.5"),
+        (functools.partial(model_loss, fake_label=(0.3, 0.7)), "d_loss labels the fake images from 0."),
+        (functools.partial(model_loss, g_label=0.0, g_sign=-1.0), "the minimax loss log(1 - D(G(z)))"),
+        (
+            functools.partial(model_loss, scale=-1.0),
+            "d_loss gets smaller as the discriminator's cross-entropy",
+        ),
     ],
     "model_opt": [
         (functools.partial(model_opt, select="all"), "d_train_opt also changes the generator"),
@@ -274,12 +312,19 @@ BROKEN = {
         (functools.partial(model_opt, optimizer="sgd"), "should use Adam"),
         (
             lambda d_loss, g_loss, lr, beta1: model_opt(d_loss, g_loss, lr, beta1)[:1] * 2,
-            "does not change the generator's weights",
+            "g_train_opt changes the discriminator and not the generator",
         ),
+        (functools.partial(model_opt, d_minimizes="g_loss"), "d_train_opt makes d_loss larger, not smaller"),
+        (functools.partial(model_opt, g_minimizes="d_loss"), "g_train_opt makes g_loss larger, not smaller"),
+        (functools.partial(model_opt, d_minimizes="-d_loss"), "d_train_opt makes d_loss larger, not smaller"),
+        (functools.partial(model_opt, swap=True), "return (d_train_opt, g_train_opt) in this order"),
     ],
     "train": [
         (functools.partial(train, scale=1), "feed batch_images * 2"),
         (functools.partial(train, train_generator=False), "did not change the generator's weights"),
-        (functools.partial(train, initialize=False), "uninitialized"),
+        (functools.partial(train, initialize=False), "Run sess.run(tf.global_variables_initializer())"),
+        (functools.partial(train, reset_graph=True), "Remove tf.reset_default_graph()"),
+        (functools.partial(train, epochs_seen=1), "went through 1 epoch(s) of get_batches"),
+        (functools.partial(train, batches_outside_session=True), "inside `with tf.Session() as sess:`"),
     ],
 }

@@ -1,4 +1,4 @@
-"""student_edition.py: the exercise notebook, whose checks tell a learner what to write."""
+"""student_edition.py: the exercise notebook, whose checks and cells tell a learner what to write."""
 
 import ast
 import re
@@ -19,28 +19,40 @@ def solution():
 @pytest.fixture(scope="module")
 def student(solution, tmp_path_factory):
     path = tmp_path_factory.mktemp("student") / "dlnd_face_generation_student.ipynb"
-    nbformat.write(student_edition.student_edition(solution), path)
+    assert student_edition.main(["--output", str(path)]) == 0
     return path
 
 
 def check_cells(notebook):
-    return [cell.source for cell in notebook.cells if cell.source.startswith("tests.test_")]
+    return [cell.source for cell in notebook.cells if cell.source.startswith("problem_unittests.test_")]
 
 
-def test_only_the_exercise_bodies_change(solution, student):
+def test_only_the_exercise_cells_change(solution, student):
     exercise = nbformat.read(student, as_version=4)
 
     changed = [
-        re.search(r"^def (\w+)\(", new.source, re.M).group(1)
+        run_notebook.tags(new)
         for old, new in zip(solution.cells, exercise.cells, strict=True)
         if old.source != new.source
     ]
 
-    assert changed == list(student_edition.PLACEHOLDERS)
+    assert changed == [["exercise"]] * 7, "the six functions and the hyperparameters"
     assert check_cells(exercise) == check_cells(solution)
     assert [c.source for c in exercise.cells if c.cell_type == "markdown"] == [
         c.source for c in solution.cells if c.cell_type == "markdown"
     ]
+
+
+def test_every_code_cell_is_either_the_learners_or_given(solution):
+    owners = [
+        {"exercise", "given"} & set(run_notebook.tags(cell))
+        for cell in solution.cells
+        if cell.cell_type == "code"
+    ]
+
+    assert all(len(owner) == 1 for owner in owners)
+    exercise_cells = [c for c in solution.cells if "exercise" in run_notebook.tags(c)]
+    assert all(c.source.startswith("# EXERCISE") for c in exercise_cells), "visible in the cell itself too"
 
 
 def test_each_blank_keeps_its_signature_and_docstring(solution, student):
@@ -56,7 +68,30 @@ def test_each_blank_keeps_its_signature_and_docstring(solution, student):
     exercise = nbformat.read(student, as_version=4)
 
     assert signatures(exercise) == signatures(solution)
-    assert "".join(c.source for c in exercise.cells).count("# TODO: Implement Function") == 6
+    assert "".join(c.source for c in exercise.cells).count("# TODO: Implement Function") == 5
+
+
+def test_train_keeps_the_original_skeleton_with_todo_regions(student):
+    [source] = [
+        c.source
+        for c in nbformat.read(student, as_version=4).cells
+        if re.search(r"^def train\(", c.source, re.M)
+    ]
+
+    assert "# TODO: Build the model" in source and "# TODO: Train the model on this batch" in source
+    assert "with tf.Session() as sess:" in source and "for batch_images in get_batches(batch_size):" in source
+    assert "model_loss(" not in source and "sess.run([d_opt" not in source
+    ast.parse(source)
+
+
+def test_hyperparameters_are_left_to_choose(student):
+    [source] = [
+        c.source
+        for c in nbformat.read(student, as_version=4).cells
+        if c.source.startswith("# EXERCISE: choose")
+    ]
+
+    assert re.findall(r"^(\w+) = None  # ", source, re.M) == ["batch_size", "z_dim", "learning_rate", "beta1"]
 
 
 def test_every_check_fails_on_the_blank_with_a_message_for_the_learner(student):
@@ -68,9 +103,41 @@ def test_every_check_fails_on_the_blank_with_a_message_for_the_learner(student):
         with pytest.raises(problem_unittests.CheckFailed) as caught:
             exec(source, namespace)
         message = str(caught.value)
-        assert "TODO: Implement Function" in message, f"{source!r} failed with: {message}"
+        assert "TODO" in message, f"{source!r} failed with: {message}"
+
+
+@pytest.mark.parametrize(
+    "cell_start", ["problem_unittests.require_written(model_inputs, generator)", "mnist_run = "]
+)
+def test_cells_using_blank_functions_say_which_to_write(student, cell_start):
+    notebook = nbformat.read(student, as_version=4)
+    namespace = run_notebook.load_functions(student)
+    namespace.update(mnist_dataset=None, mnist_epochs=1, mnist_judge=None)
+    [source] = [c.source for c in notebook.cells if c.source.startswith(cell_start)]
+
+    with pytest.raises(problem_unittests.NotWrittenYet, match=r"model_inputs is not written yet.*TODO"):
+        exec(source, namespace)
 
 
 def test_a_function_without_docstring_is_refused():
     with pytest.raises(ValueError, match="generator has no docstring"):
         student_edition.blank("def generator(z, out_channel_dim):\n    return z\n")
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--outptu", "x.ipynb"], "unrecognized arguments"),
+        (["-o", "dlnd_face_generation.ipynb"], "other than"),
+    ],
+)
+def test_a_wrong_argument_writes_nothing_and_says_why(argv, message, capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(run_notebook.HERE)
+    before = run_notebook.NOTEBOOK.read_bytes()
+
+    with pytest.raises(SystemExit) as stopped:
+        student_edition.main(argv)
+
+    assert stopped.value.code == 2
+    assert message in capsys.readouterr().err
+    assert run_notebook.NOTEBOOK.read_bytes() == before

@@ -1,32 +1,20 @@
-"""training.py, driven by the notebook's own train: checkpoints, resume, NaN guard, film."""
+"""training.py: a Run around the notebook's own train (and others): losses, film, quality, checkpoints."""
 
-import base64
-import io
+import functools
+import inspect
 import json
 
 import numpy as np
 import pytest
 import tensorflow.compat.v1 as tf
-from PIL import Image
+from conftest import ArrayData
 
+import checkpoints
+import run_notebook
 import training
 
 BATCH, Z_DIM = 8, 16
 SHAPE = (32, 28, 28, 1)  # Four batches per epoch.
-
-
-def batches_of(data, stop_after=None, seen=None):
-    """A get_batches over `data`; raises KeyboardInterrupt before batch `stop_after` (0-based)."""
-
-    def get_batches(batch_size):
-        for index, start in enumerate(range(0, len(data) - batch_size + 1, batch_size)):
-            if index == stop_after:
-                raise KeyboardInterrupt
-            if seen is not None:
-                seen.append(index)
-            yield data[start : start + batch_size]
-
-    return get_batches
 
 
 @pytest.fixture
@@ -34,148 +22,210 @@ def data():
     return np.random.default_rng(0).uniform(-0.5, 0.5, SHAPE).astype(np.float32)
 
 
-def train_run(notebook, run, get_batches, epochs=2, learning_rate=0.0005):
-    with tf.Graph().as_default():
+@pytest.fixture
+def every_step(notebook, monkeypatch):
+    """The notebook's train printing its losses every step and showing no samples."""
+    monkeypatch.setitem(notebook, "PRINT_EVERY", 1)
+    monkeypatch.setitem(notebook, "SHOW_EVERY", 10**6)
+    return notebook
+
+
+def make_run(tmp_path, notebook, data, epochs=2, learning_rate=0.0005, resume=True, **options):
+    store = checkpoints.CheckpointStore(tmp_path / "checkpoints", resume=resume)
+    settings = checkpoints.settings_of(notebook, learning_rate=learning_rate, data="test digits")
+    generator = notebook["generator"]
+    return training.Run(
+        "digits",
+        data,
+        epochs=epochs,
+        batch_size=BATCH,
+        z_dim=Z_DIM,
+        sampler=lambda z: generator(z, 1, is_train=False),
+        store=store,
+        settings=settings,
+        show_every=2,
+        verbose=False,
+        **options,
+    )
+
+
+def train_run(notebook, run, learning_rate=0.0005, train=None):
+    """Trains as the notebook's training cells do; returns the run's history."""
+    train = train or notebook["train"]
+    with tf.Graph().as_default(), run:
         tf.set_random_seed(0)
-        return notebook["train"](epochs, BATCH, Z_DIM, learning_rate, 0.5, get_batches, SHAPE, "L", run=run)
-
-
-def make_run(tmp_path, **options):
-    settings = {"checkpoint_dir": tmp_path / "checkpoints", "resume": True, "print_every": 1, "show_every": 2}
-    return training.Run("digits", **{**settings, **options})
+        returned = train(run.epochs, BATCH, Z_DIM, learning_rate, 0.5, run.get_batches, run.data_shape, "L")
+    return run.history(returned)
 
 
 def checkpoint_steps(tmp_path):
-    folders = list((tmp_path / "checkpoints").iterdir())
+    folders = [p for p in (tmp_path / "checkpoints").iterdir() if p.is_dir()]
     assert len(folders) == 1, "one run, one checkpoint folder"
-    latest = json.loads((folders[0] / training.LATEST).read_text())["checkpoint"]
-    return latest, sorted(p.name for p in folders[0].iterdir())
+    latest = json.loads((folders[0] / checkpoints.LATEST).read_text())["checkpoint"]
+    return latest, sorted(p.name for p in folders[0].iterdir() if p.is_dir())
 
 
-def test_interrupted_run_saves_a_checkpoint_and_the_rerun_resumes_from_it(notebook, tmp_path, data):
-    first = make_run(tmp_path)
+def test_interrupted_run_saves_a_checkpoint_and_the_rerun_resumes_from_it(every_step, tmp_path, data):
+    first = make_run(tmp_path, every_step, ArrayData(data, stop_after=2))
     with pytest.raises(KeyboardInterrupt):
-        train_run(notebook, first, batches_of(data, stop_after=2))
+        train_run(every_step, first)
 
     assert first.step == 2
-    assert checkpoint_steps(tmp_path) == ("step-0000002", [training.LATEST, "step-0000002"])
+    assert checkpoint_steps(tmp_path) == ("step-0000002", ["step-0000002"])
 
-    second = make_run(tmp_path)
-    history = train_run(notebook, second, batches_of(data))
+    source = ArrayData(data)
+    second = make_run(tmp_path, every_step, source)
+    history = train_run(every_step, second)
 
     assert second.step == 8, "2 steps before the interrupt, then the 6 left (the 2 done are skipped)"
-    assert history["step"] == [1, 2, 3, 4, 5, 6, 7, 8], "the history goes on from the checkpoint's"
+    assert history["step"] == [1, 2, 3, 4, 5, 6, 7, 8], "3 to 8 printed now, after the checkpoint's 1 and 2"
     assert history["frame_steps"] == [2, 4, 6, 8]
     assert checkpoint_steps(tmp_path)[0] == "step-0000008"
 
 
+def test_ctrl_c_inside_the_loop_body_saves_a_checkpoint_too(every_step, tmp_path, data, monkeypatch):
+    def interrupted(*_):
+        raise KeyboardInterrupt
+
+    monkeypatch.setitem(every_step, "SHOW_EVERY", 3)
+    monkeypatch.setitem(every_step, "show_generator_output", interrupted)
+    run = make_run(tmp_path, every_step, ArrayData(data))
+
+    with pytest.raises(KeyboardInterrupt):
+        train_run(every_step, run)
+
+    # Batch 3 was handed to train but not asked past: it counts as not done and is trained again.
+    assert checkpoint_steps(tmp_path) == ("step-0000002", ["step-0000002"])
+
+
 def test_resumed_variables_are_the_saved_ones(notebook, tmp_path, data):
-    run = make_run(tmp_path)
-    train_run(notebook, run, batches_of(data), epochs=1)
-    reader = tf.train.load_checkpoint(str(run.checkpoint / "model"))
-    saved = reader.get_tensor("generator/dense/kernel")
+    run = make_run(tmp_path, notebook, ArrayData(data), epochs=1)
+    train_run(notebook, run)
+    saved = tf.train.load_checkpoint(str(run.checkpoint / "model")).get_tensor("generator/dense/kernel")
 
     with tf.Graph().as_default(), tf.Session() as sess:
         _, input_z, _ = notebook["model_inputs"](28, 28, 1, Z_DIM)
         notebook["generator"](input_z, 1)
         run.restore_into(sess)
-        [kernel] = [v for v in tf.global_variables() if v.name == "generator/dense/kernel:0"]
+        [kernel] = [v for v in tf.global_variables() if v.op.name == "generator/dense/kernel"]
         restored = sess.run(kernel)
 
     np.testing.assert_array_equal(restored, saved)
 
 
-def test_a_finished_run_rerun_trains_nothing_and_returns_its_history(notebook, tmp_path, data):
-    history = train_run(notebook, make_run(tmp_path), batches_of(data), epochs=1)
-    seen = []
+def test_a_finished_run_rerun_trains_nothing_says_so_and_returns_its_history(every_step, tmp_path, data):
+    history = train_run(every_step, make_run(tmp_path, every_step, ArrayData(data), epochs=1))
+    source = ArrayData(data)
+    run = make_run(tmp_path, every_step, source, epochs=1)
 
-    again = train_run(notebook, make_run(tmp_path), batches_of(data, seen=seen), epochs=1)
+    again = train_run(every_step, run)
 
-    assert seen == []
-    assert again["step"] == history["step"]
+    assert source.served == []
+    assert any("Loaded the finished run" in note and "resume = False" in note for note in run.notes)
+    assert again["step"] == history["step"] == [1, 2, 3, 4]
     np.testing.assert_array_equal(np.asarray(again["frames"]), np.asarray(history["frames"]))
 
 
-def test_other_hyperparameters_start_afresh(notebook, tmp_path, data):
-    train_run(notebook, make_run(tmp_path), batches_of(data), epochs=1)
-    seen = []
+def test_another_learning_rate_does_not_resume_and_says_why(notebook, tmp_path, data):
+    train_run(notebook, make_run(tmp_path, notebook, ArrayData(data), epochs=1))
+    source = ArrayData(data)
+    run = make_run(tmp_path, notebook, source, epochs=1, learning_rate=0.001)
 
-    train_run(notebook, make_run(tmp_path), batches_of(data, seen=seen), epochs=1, learning_rate=0.001)
+    train_run(notebook, run, learning_rate=0.001)
 
-    assert seen == [0, 1, 2, 3]
-    assert len(list((tmp_path / "checkpoints").iterdir())) == 2
+    assert source.served == [0, 1, 2, 3]
+    assert any("learning_rate 0.0005 → 0.001" in note and "from the start" in note for note in run.notes)
+
+
+def test_another_constant_does_not_resume_and_says_why(notebook, tmp_path, data, monkeypatch):
+    train_run(notebook, make_run(tmp_path, notebook, ArrayData(data), epochs=1))
+    monkeypatch.setitem(notebook, "G_STEPS", 2)
+    source = ArrayData(data)
+    run = make_run(tmp_path, notebook, source, epochs=1)
+
+    train_run(notebook, run)
+
+    assert source.served == [0, 1, 2, 3]
+    assert any("G_STEPS 3 → 2" in note for note in run.notes)
+
+
+def test_changed_code_does_not_resume_and_says_which_function(tmp_path, data):
+    notebook = run_notebook.load_functions()
+    train_run(notebook, make_run(tmp_path, notebook, ArrayData(data), epochs=1))
+    source = inspect.getsource(notebook["discriminator"]).replace("alpha=0.2", "alpha=0.1")
+    exec(source, notebook)
+    fresh = ArrayData(data)
+    run = make_run(tmp_path, notebook, fresh, epochs=1)
+
+    train_run(notebook, run)
+
+    assert fresh.served == [0, 1, 2, 3]
+    assert any("discriminator's code changed" in note for note in run.notes)
 
 
 def test_resume_false_starts_afresh(notebook, tmp_path, data):
-    train_run(notebook, make_run(tmp_path), batches_of(data), epochs=1)
-    seen = []
+    train_run(notebook, make_run(tmp_path, notebook, ArrayData(data), epochs=1))
+    source = ArrayData(data)
 
-    train_run(notebook, make_run(tmp_path, resume=False), batches_of(data, seen=seen), epochs=1)
+    train_run(notebook, make_run(tmp_path, notebook, source, epochs=1, resume=False))
 
-    assert seen == [0, 1, 2, 3]
+    assert source.served == [0, 1, 2, 3]
 
 
 def test_a_crash_while_saving_keeps_the_last_good_checkpoint(notebook, tmp_path, data, monkeypatch):
-    train_run(notebook, make_run(tmp_path), batches_of(data), epochs=1)
     original_save = tf.train.Saver.save
+    saves = []
 
-    def crash_midway(self, sess, path, **kwargs):
+    def crash_the_second_time(self, sess, path, **kwargs):
         original_save(self, sess, path, **kwargs)  # The files are written, then the machine "dies".
-        raise OSError("disk full")
+        saves.append(path)
+        if len(saves) == 2:
+            raise OSError("disk full")
 
-    monkeypatch.setattr(tf.train.Saver, "save", crash_midway)
+    monkeypatch.setattr(tf.train.Saver, "save", crash_the_second_time)
     with pytest.raises(OSError, match="disk full"):
-        train_run(notebook, make_run(tmp_path), batches_of(data), epochs=2)
+        train_run(notebook, make_run(tmp_path, notebook, ArrayData(data), epochs=2))
     monkeypatch.undo()
 
-    assert checkpoint_steps(tmp_path) == ("step-0000004", [training.LATEST, "step-0000004"])
-    seen = []
-    run = make_run(tmp_path)
-    train_run(notebook, run, batches_of(data, seen=seen), epochs=2)
-    assert seen == [0, 1, 2, 3], "resumed after epoch 1, the last good checkpoint"
+    assert checkpoint_steps(tmp_path) == ("step-0000004", ["step-0000004"])
+    source = ArrayData(data)
+    run = make_run(tmp_path, notebook, source, epochs=2)
+    train_run(notebook, run)
+    assert source.served == [0, 1, 2, 3], "resumed after epoch 1, the last good checkpoint"
     assert run.step == 8
 
 
-def test_a_nan_loss_stops_training_with_a_clear_message_and_keeps_the_checkpoint(notebook, tmp_path, data):
-    train_run(notebook, make_run(tmp_path), batches_of(data), epochs=1)
-    poisoned = np.full_like(data, np.nan)
+def test_a_save_leaves_other_folders_alone(notebook, tmp_path, data):
+    run = make_run(tmp_path, notebook, ArrayData(data), epochs=1)
+    train_run(notebook, run)
+    mine = run.checkpoint.parent / "my notes"
+    mine.mkdir()
+
+    train_run(notebook, make_run(tmp_path, notebook, ArrayData(data), epochs=1, resume=False, max_batches=2))
+
+    assert checkpoint_steps(tmp_path) == ("step-0000002", ["my notes", "step-0000002"])
+
+
+def test_a_nan_loss_stops_training_with_a_clear_message_and_keeps_the_checkpoint(every_step, tmp_path, data):
+    poisoned_in_epoch_2 = ArrayData(data, nan_from=4)
 
     with pytest.raises(training.TrainingDiverged) as caught:
-        train_run(notebook, make_run(tmp_path), batches_of(poisoned), epochs=2)
+        train_run(every_step, make_run(tmp_path, every_step, poisoned_in_epoch_2, epochs=2))
 
     message = str(caught.value)
     assert "Discriminator loss became nan at step 5" in message
     assert "learning rate too high" in message and "sigmoid_cross_entropy_with_logits" in message
     assert "step-0000004" in message and "is kept" in message
-    assert checkpoint_steps(tmp_path) == ("step-0000004", [training.LATEST, "step-0000004"])
+    assert checkpoint_steps(tmp_path) == ("step-0000004", ["step-0000004"])
 
 
-def test_a_nan_loss_without_checkpoints_says_none_was_saved(notebook, data):
-    nan_data = np.full_like(data, np.nan)
+def test_a_nan_loss_without_checkpoints_says_none_was_saved(every_step, data):
+    run = training.Run(
+        "digits", ArrayData(data, nan_from=0), epochs=1, batch_size=BATCH, z_dim=Z_DIM, verbose=False
+    )
 
     with pytest.raises(training.TrainingDiverged, match="No checkpoint had been saved yet"):
-        train_run(notebook, training.Run(), batches_of(nan_data), epochs=1)
-
-
-def test_an_infinite_loss_is_caught_too():
-    run = training.Run("digits")
-
-    with pytest.raises(training.TrainingDiverged, match="Generator loss became inf at step 1"):
-        run.record(0.7, float("inf"))
-
-
-def test_resume_without_a_checkpoint_dir_is_refused():
-    with pytest.raises(ValueError, match="resume=True needs a checkpoint_dir"):
-        training.Run("digits", resume=True)
-
-
-def test_a_damaged_checkpoint_is_named_with_the_fix(notebook, tmp_path, data):
-    run = make_run(tmp_path)
-    train_run(notebook, run, batches_of(data), epochs=1)
-    (run.checkpoint / "state.json").write_text("{")
-
-    with pytest.raises(training.CheckpointError, match=r"cannot be read.*Delete the folder"):
-        train_run(notebook, make_run(tmp_path), batches_of(data), epochs=1)
+        train_run(every_step, run)
 
 
 class RecordingJudge:
@@ -194,25 +244,100 @@ class RecordingJudge:
 
 def test_each_epoch_is_measured_on_quality_samples_generated_images(notebook, tmp_path, data):
     judge = RecordingJudge()
-    run = make_run(tmp_path, judge=judge, quality_samples=600)
+    run = make_run(tmp_path, notebook, ArrayData(data), judge=judge, quality_samples=600)
 
-    history = train_run(notebook, run, batches_of(data), epochs=2)
+    history = train_run(notebook, run)
 
     assert [shape for shape, _, _ in judge.shapes] == [(600, 28, 28, 1)] * 2
     assert all(low >= -1 and high <= 1 for _, low, high in judge.shapes)
     assert history["quality"] == [{"epoch": 1, "step": 4, "fd": 1.0}, {"epoch": 2, "step": 8, "fd": 2.0}]
 
 
-def test_film_is_an_animated_gif_of_every_frame():
-    frames = [np.full((10, 10), value, np.uint8) for value in (0, 128, 255)]
+def test_returned_losses_are_used_when_none_are_printed(notebook, tmp_path, data, monkeypatch):
+    monkeypatch.setitem(notebook, "PRINT_EVERY", 2)
+    with monkeypatch.context() as quiet:
+        quiet.setitem(notebook, "print", lambda *args, **kwargs: None)
+        history = train_run(notebook, make_run(tmp_path, notebook, ArrayData(data)))
 
-    html = training.film_html(frames, [100, 200, 300], scale=2)
-
-    data = html.split("base64,")[1].split('"')[0]
-    gif = Image.open(io.BytesIO(base64.b64decode(data)))
-    assert gif.format == "GIF" and gif.n_frames == 3 and gif.size == (20, 20)
+    assert history["step"] == [2, 4, 6, 8]
+    assert all(np.isfinite(history["d_loss"])) and len(history["g_loss"]) == 4
 
 
-def test_film_needs_frames():
-    with pytest.raises(ValueError, match="at least one frame"):
-        training.film_html([], [])
+def test_a_train_that_neither_prints_nor_returns_losses_gets_a_note(notebook, tmp_path, data):
+    run = make_run(tmp_path, notebook, ArrayData(data), epochs=1)
+
+    history = train_run(notebook, run, train=functools.partial(silent_train, notebook))
+
+    assert history["step"] == [] and len(history["frames"]) == 2
+    assert any("no loss plot" in note for note in run.notes)
+
+
+def silent_train(notebook, epoch_count, batch_size, z_dim, learning_rate, beta1, get_batches, shape, mode):
+    input_real, input_z, lr = notebook["model_inputs"](28, 28, 1, z_dim)
+    d_loss, g_loss = notebook["model_loss"](input_real, input_z, 1)
+    d_opt, g_opt = notebook["model_opt"](d_loss, g_loss, lr, beta1)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for _ in range(epoch_count):
+            for batch in get_batches(batch_size):
+                feed = {
+                    input_real: 2 * batch,
+                    input_z: np.random.uniform(-1, 1, (len(batch), z_dim)),
+                    lr: 1e-3,
+                }
+                sess.run([d_opt, g_opt], feed)
+
+
+def test_a_train_that_loops_outside_its_session_gets_a_note_not_a_crash(notebook, tmp_path, data):
+    def outside(epoch_count, batch_size, *_):
+        return [len(batch) for _ in range(epoch_count) for batch in run.get_batches(batch_size)]
+
+    run = make_run(tmp_path, notebook, ArrayData(data), epochs=1)
+
+    history = train_run(notebook, run, train=outside)
+
+    assert history["frames"] == [] and run.step == 4
+    assert any("outside `with tf.Session() as sess:`" in note for note in run.notes)
+
+
+@pytest.mark.parametrize(
+    "line, losses",
+    [
+        ("Epoch 1/2... Discriminator Loss: 1.2345... Generator Loss: 0.6543", (1.2345, 0.6543)),
+        ("epoch 1 step 10: d_loss 0.512 g_loss 2.100", (0.512, 2.1)),
+        ("Step 10: loss_d=0.5000, loss_g=1.2500", (0.5, 1.25)),
+        ("Epoch 1 batch 10 D: 0.4 G: 3.1", (0.4, 3.1)),
+        ("Epoch 1/2 step 10: D loss 0.7000, G loss nan", (0.7, float("nan"))),
+        ("D_loss = 1e-3 G_loss = 12", (0.001, 12.0)),
+    ],
+)
+def test_printed_losses_are_read_in_the_usual_wordings(line, losses):
+    np.testing.assert_equal(training.read_losses(line), losses)
+
+
+@pytest.mark.parametrize(
+    "line", ["Epoch 1/2", "Generator Loss: 0.5", "loss 0.5 0.7", "digits epoch 1/2: 100%"]
+)
+def test_lines_without_both_losses_are_not_read(line):
+    assert training.read_losses(line) is None
+
+
+def test_max_batches_cuts_the_data_shape_train_is_given(data):
+    run = training.Run("digits", ArrayData(data), epochs=1, batch_size=BATCH, z_dim=Z_DIM, max_batches=3)
+
+    assert run.data_shape == (24, 28, 28, 1)
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"batch_size": 64}, "batch_size is 64 but the data has 32 images"),
+        ({"epochs": -1}, "epochs must be a whole number of at least 0, got -1"),
+        ({"max_batches": 2.5}, "max_batches must be a whole number of at least 1, got 2.5"),
+    ],
+)
+def test_bad_run_settings_are_named(data, options, message):
+    settings = {"epochs": 1, "batch_size": BATCH, "z_dim": Z_DIM, **options}
+
+    with pytest.raises(ValueError, match=message):
+        training.Run("digits", ArrayData(data), **settings)

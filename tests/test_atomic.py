@@ -1,0 +1,43 @@
+"""atomic.py: a file or folder appears whole under its name, or not at all."""
+
+import pytest
+
+import atomic
+
+
+def test_a_written_file_replaces_the_old_one(tmp_path):
+    target = tmp_path / "state.json"
+    target.write_text("old")
+
+    atomic.write_text(target, "new")
+
+    assert target.read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["state.json"]
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_part(tmp_path):
+    target = tmp_path / "state.json"
+    target.write_text("old")
+
+    with pytest.raises(RuntimeError), atomic.replacing(target) as temp:
+        temp.write_text("half")
+        raise RuntimeError("crash")
+
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["state.json"]
+
+
+def test_a_failed_folder_leaves_nothing(tmp_path):
+    with pytest.raises(RuntimeError), atomic.folder(tmp_path / "step-1") as work:
+        (work / "model").write_text("half")
+        raise RuntimeError("crash")
+
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_finished_folder_is_renamed_whole(tmp_path):
+    with atomic.folder(tmp_path / "step-1") as work:
+        (work / "model").write_text("whole")
+
+    assert (tmp_path / "step-1" / "model").read_text() == "whole"
+    assert [p.name for p in tmp_path.iterdir()] == ["step-1"]

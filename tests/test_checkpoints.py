@@ -1,0 +1,69 @@
+"""checkpoints.py: what makes two runs the same run, and reading back what was saved."""
+
+import json
+
+import pytest
+
+import checkpoints
+
+SOURCE = """
+G_STEPS = 3
+ALPHA = 0.2
+width = 64
+
+
+def discriminator(images, alpha=0.2):
+    return images * alpha
+"""
+
+
+def namespace(source=SOURCE):
+    names = {"__name__": "notebook"}
+    exec(compile(source, "<cell>", "exec"), names)
+    return names
+
+
+def test_settings_hold_each_functions_code_the_constants_and_the_given_values():
+    settings = checkpoints.settings_of(namespace(), learning_rate=0.0005)
+
+    assert settings["G_STEPS"] == 3 and settings["ALPHA"] == 0.2 and settings["learning_rate"] == 0.0005
+    assert "width" not in settings, "lower-case globals are not constants; hyperparameters are passed"
+    assert len(settings["code of discriminator"]) == 12
+    assert not any(key.startswith("code of") and "json" in key for key in settings), (
+        "imported code is not ours"
+    )
+
+
+def test_a_changed_default_changes_the_code_digest():
+    before = checkpoints.settings_of(namespace())
+    after = checkpoints.settings_of(namespace(SOURCE.replace("alpha=0.2", "alpha=0.1")))
+
+    assert before["code of discriminator"] != after["code of discriminator"]
+
+
+def test_find_says_which_settings_differ(tmp_path):
+    store = checkpoints.CheckpointStore(tmp_path)
+    old = {"learning_rate": 0.0005, "G_STEPS": 3, "code of train": "aaa"}
+    folder = store.run_folder("mnist", old)
+    folder.mkdir()
+    (folder / checkpoints.SETTINGS).write_text(json.dumps(old))
+
+    found, reason = store.find("mnist", {**old, "G_STEPS": 2, "code of train": "bbb"})
+
+    assert found is None
+    assert f"Not resuming {folder.name}" in reason
+    assert "G_STEPS 3 → 2" in reason and "train's code changed" in reason
+
+
+def test_nothing_saved_is_no_reason_to_talk(tmp_path):
+    assert checkpoints.CheckpointStore(tmp_path).find("mnist", {"a": 1}) == (None, None)
+
+
+def test_an_unreadable_latest_names_the_folder_to_delete(tmp_path):
+    store = checkpoints.CheckpointStore(tmp_path)
+    folder = store.run_folder("mnist", {})
+    folder.mkdir()
+    (folder / checkpoints.LATEST).write_text("{")
+
+    with pytest.raises(checkpoints.CheckpointError, match=f"Delete the folder {folder}"):
+        store.find("mnist", {})
