@@ -4,11 +4,13 @@ No test reads ../shared or the internet: archives are made here and, where a dow
 tested, served by a real HTTP server on 127.0.0.1 (pytest-httpserver).
 """
 
+import ast
 import dataclasses
 import gzip
 import hashlib
 import io
 import os
+import re
 import struct
 import zipfile
 
@@ -18,12 +20,14 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")  # As the notebook: the fast
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import matplotlib
+import nbformat
 import numpy as np
 import pytest
 from PIL import Image
 
 import helper
 import run_notebook
+import student_edition
 
 # Figures drawn by the notebook's functions in this process are not shown. (Not MPLBACKEND:
 # the kernels that the notebook tests start would inherit it and show no figures either.)
@@ -152,3 +156,104 @@ class ArrayData:
             self.served.append(index)
             batch = self.images[start : start + batch_size]
             yield batch if self.nan_from is None or index < self.nan_from else np.full_like(batch, np.nan)
+
+
+# Running the whole notebook in a kernel, on tiny data served from 127.0.0.1.
+
+
+def digits(count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """28x28 'digits': a bright stroke on black whose column is the label."""
+    labels = np.random.default_rng(seed).integers(0, 10, count)
+    images = np.zeros((count, 28, 28), np.uint8)
+    for image, label in zip(images, labels, strict=True):
+        image[4:24, 4 + 2 * label : 6 + 2 * label] = 255
+    return images, labels
+
+
+def mnist_archives() -> dict[str, bytes]:
+    """MNIST's four files, made of 200 training and 100 test 'digits'."""
+    train, train_labels = digits(200, 0)
+    test, test_labels = digits(100, 1)
+    return {
+        "mnist": gzip_bytes(idx_images(train)),
+        "mnist-train-labels": gzip_bytes(idx_labels(train_labels)),
+        "mnist-test-images": gzip_bytes(idx_images(test)),
+        "mnist-test-labels": gzip_bytes(idx_labels(test_labels)),
+    }
+
+
+def faces_archive() -> bytes:
+    return zip_bytes({f"img_align_celeba/{i:06d}.jpg": jpeg_bytes(face_photo(i)) for i in range(1, 131)})
+
+
+def serving(httpserver, name: str, archive: bytes) -> str:
+    """Code for the kernel: points helper's table entry for `name` at the test server."""
+    path = f"/{name}/{helper.SOURCES[name].archive}"
+    httpserver.expect_request(path).respond_with_data(archive)
+    fields = {"urls": (httpserver.url_for(path),), "sha256": hashlib.sha256(archive).hexdigest()}
+    if name.startswith("mnist"):
+        fields["payload_sha256"] = hashlib.sha256(gzip.decompress(archive)).hexdigest()
+    return f"helper.SOURCES[{name!r}] = dataclasses.replace(helper.SOURCES[{name!r}], **{fields!r})"
+
+
+def refusing_celeba(httpserver) -> str:
+    """Code for the kernel: CelebA's only host answers 403, as Google Drive does when busy."""
+    httpserver.expect_request("/celeba.zip").respond_with_data("Forbidden", status=403)
+    refused = (httpserver.url_for("/celeba.zip"),)
+    return f"helper.SOURCES['celeba'] = dataclasses.replace(helper.SOURCES['celeba'], urls={refused!r})"
+
+
+def serving_mnist(httpserver) -> list[str]:
+    return [serving(httpserver, name, archive) for name, archive in mnist_archives().items()]
+
+
+def run(tmp_path, setup_lines, notebook=None, **parameters):
+    """Executes ``notebook`` (the committed one by default) short, then exports it; returns both."""
+    notebook = notebook or nbformat.read(run_notebook.NOTEBOOK, as_version=4)
+    setup = "\n".join(["import dataclasses", *setup_lines])
+    parameters = {
+        "data_dir": str(tmp_path / "data"),
+        "mnist_epochs": 1,
+        "celeba_epochs": 1,
+        "quality_samples": 64,
+        **parameters,
+    }
+    executed = run_notebook.execute(run_notebook.with_parameters(notebook, parameters, setup), timeout=600)
+    html = tmp_path / "report.html"
+    run_notebook.export_html(executed, html)
+    return executed, html.read_text(encoding="utf-8")
+
+
+# Filling the exercise edition with a learner's own solution.
+
+HYPERPARAMETERS = ("batch_size", "z_dim", "learning_rate", "beta1")
+
+
+def learner_cells(source: str) -> dict[str, str]:
+    """A learner's solution file cut into the cells they would write: one per exercise function
+    (with the helpers and constants written before it), and the hyperparameters."""
+    cells, pending, tree = {}, [], ast.parse(source)
+    for node in tree.body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            continue  # The notebook's setup cell imports tf and np.
+        text = ast.get_source_segment(source, node)
+        if isinstance(node, ast.FunctionDef) and node.name in student_edition.PLACEHOLDERS:
+            cells[node.name], pending = "\n\n\n".join([*pending, text]), []
+        elif isinstance(node, ast.Assign) and node.targets[0].id in HYPERPARAMETERS:
+            cells["hyperparameters"] = cells.get("hyperparameters", "") + text + "\n"
+        else:
+            pending.append(text)
+    return cells
+
+
+def fill_exercises(notebook, source: str):
+    """A copy of ``notebook`` whose exercise cells hold the learner's ``source`` instead."""
+    filled = nbformat.from_dict(notebook)
+    cells = learner_cells(source)
+    for cell in filled.cells:
+        if "exercise" not in run_notebook.tags(cell):
+            continue
+        defined = re.search(r"^def (\w+)\(", cell.source, re.M)
+        key = defined.group(1) if defined else "hyperparameters"
+        cell.source = f"# EXERCISE: {key}, written by a learner.\n{cells[key]}"
+    return filled

@@ -6,17 +6,13 @@ cell), and export it to HTML (nbconvert) as the main job does.
 """
 
 import ast
-import gzip
-import hashlib
 import re
 
 import nbformat
-import numpy as np
 import pytest
-from conftest import face_photo, gzip_bytes, idx_images, idx_labels, jpeg_bytes, zip_bytes
+from conftest import faces_archive, refusing_celeba, run, serving, serving_mnist
 from PIL import Image
 
-import helper
 import run_notebook
 
 FUNCTIONS = ("model_inputs", "discriminator", "generator", "model_loss", "model_opt", "train")
@@ -42,7 +38,7 @@ def test_each_function_is_defined_then_checked_right_after(committed):
     for name in FUNCTIONS:
         defining = [i for i, s in enumerate(sources) if re.search(rf"^def {name}\(", s, re.M)]
         assert len(defining) == 1, f"{name} should be defined in exactly one cell"
-        assert f"tests.test_{name}({name}" in sources[defining[0] + 1]
+        assert f"problem_unittests.test_{name}({name}" in sources[defining[0] + 1]
 
 
 def test_every_code_cell_follows_a_markdown_cell(committed):
@@ -67,61 +63,6 @@ def test_unknown_parameter_is_refused(committed):
         run_notebook.with_parameters(committed, {"epochs": 1})
 
 
-def digits(count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """28x28 'digits': a bright stroke on black whose column is the label."""
-    labels = np.random.default_rng(seed).integers(0, 10, count)
-    images = np.zeros((count, 28, 28), np.uint8)
-    for image, label in zip(images, labels, strict=True):
-        image[4:24, 4 + 2 * label : 6 + 2 * label] = 255
-    return images, labels
-
-
-def mnist_files() -> dict[str, bytes]:
-    """MNIST's four files, made of 200 training and 100 test 'digits'."""
-    train, train_labels = digits(200, 0)
-    test, test_labels = digits(100, 1)
-    return {
-        "mnist": gzip_bytes(idx_images(train)),
-        "mnist-train-labels": gzip_bytes(idx_labels(train_labels)),
-        "mnist-test-images": gzip_bytes(idx_images(test)),
-        "mnist-test-labels": gzip_bytes(idx_labels(test_labels)),
-    }
-
-
-def faces_archive() -> bytes:
-    return zip_bytes({f"img_align_celeba/{i:06d}.jpg": jpeg_bytes(face_photo(i)) for i in range(1, 131)})
-
-
-def serving(httpserver, name: str, archive: bytes) -> str:
-    """Code for the kernel: points helper's table entry for `name` at the test server."""
-    path = f"/{name}/{helper.SOURCES[name].archive}"
-    httpserver.expect_request(path).respond_with_data(archive)
-    fields = {"urls": (httpserver.url_for(path),), "sha256": hashlib.sha256(archive).hexdigest()}
-    if name.startswith("mnist"):
-        fields["payload_sha256"] = hashlib.sha256(gzip.decompress(archive)).hexdigest()
-    return f"helper.SOURCES[{name!r}] = dataclasses.replace(helper.SOURCES[{name!r}], **{fields!r})"
-
-
-def serving_mnist(httpserver) -> list[str]:
-    return [serving(httpserver, name, archive) for name, archive in mnist_files().items()]
-
-
-def run(tmp_path, setup_lines, **parameters):
-    notebook = nbformat.read(run_notebook.NOTEBOOK, as_version=4)
-    setup = "\n".join(["import dataclasses", *setup_lines])
-    parameters = {
-        "data_dir": str(tmp_path / "data"),
-        "mnist_epochs": 1,
-        "celeba_epochs": 1,
-        "quality_samples": 64,
-        **parameters,
-    }
-    executed = run_notebook.execute(run_notebook.with_parameters(notebook, parameters, setup), timeout=600)
-    html = tmp_path / "report.html"
-    run_notebook.export_html(executed, html)
-    return executed, html.read_text(encoding="utf-8")
-
-
 def outputs_of(notebook, marker):
     [cell] = [cell for cell in code_cells(notebook) if marker in cell.source and "tests." not in cell.source]
     return cell.outputs
@@ -138,10 +79,13 @@ def test_whole_notebook_runs_on_tiny_data_and_exports_html(httpserver, tmp_path)
     executed, html = run(tmp_path, setup, max_batches=3)
 
     assert errors(executed) == []
-    for marker in ("mnist_history = train(", "celeba_history = train(", "interpolate(mnist_run"):
+    for marker in ("interpolate(mnist_run", "interpolate(celeba_run"):
         figures = [out for out in outputs_of(executed, marker) if "image/png" in out.get("data", {})]
         assert figures, f"the cell with {marker!r} shows no generated images"
-    assert html.count("data:image/png;base64") >= 10  # Data, samples, losses, classes, walks.
+    # Data (2), the untrained generator's samples, the digit classes, the walks (2). With 6 batches per
+    # epoch, below PRINT_EVERY, no losses are printed: no loss plot, and a note says so.
+    assert html.count("data:image/png;base64") >= 6
+    assert "no loss plot" in html
     assert html.count("data:image/gif;base64") == 2  # The film of each training, embedded.
     quality_lines = "".join(out.get("text", "") for out in outputs_of(executed, 'mnist_history["quality"]'))
     assert "Epoch 1: FD" in quality_lines and "noise floor" in quality_lines
@@ -152,13 +96,7 @@ def test_whole_notebook_runs_on_tiny_data_and_exports_html(httpserver, tmp_path)
 
 @pytest.mark.slow
 def test_notebook_without_celeba_says_so_once_and_finishes(httpserver, tmp_path):
-    httpserver.expect_request("/celeba.zip").respond_with_data("Forbidden", status=403)
-    refused = (httpserver.url_for("/celeba.zip"),)
-    unreachable = (
-        f"helper.SOURCES['celeba'] = dataclasses.replace(helper.SOURCES['celeba'], urls={refused!r})"
-    )
-
-    executed, html = run(tmp_path, [*serving_mnist(httpserver), unreachable], max_batches=2)
+    executed, html = run(tmp_path, [*serving_mnist(httpserver), refusing_celeba(httpserver)], max_batches=2)
 
     assert errors(executed) == []
     download_output = "".join(
@@ -166,7 +104,7 @@ def test_notebook_without_celeba_says_so_once_and_finishes(httpserver, tmp_path)
     )
     assert "CelebA is not available" in download_output
     assert "HTTP 403" in download_output
-    training_output = "".join(out.get("text", "") for out in outputs_of(executed, "celeba_history = train("))
+    training_output = "".join(out.get("text", "") for out in outputs_of(executed, "celeba_run = new_run("))
     assert "Skipped: CelebA is not available" in training_output
     assert download_output.count("CelebA is not available") == 1
     assert "Traceback" not in html

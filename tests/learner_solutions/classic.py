@@ -96,3 +96,9 @@ def train(epoch_count, batch_size, z_dim, learning_rate, beta1, get_batches, dat
                     )
                 if steps % 100 == 0:
                     show_generator_output(sess, 25, input_z, data_shape[3], data_image_mode)
+
+
+batch_size = 16
+z_dim = 100
+learning_rate = 0.0004
+beta1 = 0.5

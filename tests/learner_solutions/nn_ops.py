@@ -86,3 +86,9 @@ def train(epoch_count, batch_size, z_dim, learning_rate, beta1, get_batches, dat
                 if step % 100 == 0:
                     show_generator_output(sess, 16, z, channels, data_image_mode)
     return losses
+
+
+batch_size = 16
+z_dim = 100
+learning_rate = 0.0004
+beta1 = 0.5

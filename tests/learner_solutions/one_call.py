@@ -69,3 +69,9 @@ def train(epoch_count, batch_size, z_dim, learning_rate, beta1, get_batches, dat
                     print(f"Epoch {epoch + 1}/{epoch_count} step {step}: D loss {d:.4f}, G loss {g:.4f}")
                 if step % 100 == 0:
                     show_generator_output(sess, 16, noise, data_shape[3], data_image_mode)
+
+
+batch_size = 16
+z_dim = 100
+learning_rate = 0.0004
+beta1 = 0.5

@@ -90,3 +90,9 @@ def train(epoch_count, batch_size, z_dim, learning_rate, beta1, get_batches, dat
                     print("Step %d: loss_d=%.4f, loss_g=%.4f" % (batches_done, loss_d, loss_g))
                 if batches_done % 100 == 0:
                     show_generator_output(sess, 25, z, data_shape[3], data_image_mode)
+
+
+batch_size = 16
+z_dim = 100
+learning_rate = 0.0004
+beta1 = 0.5

@@ -79,3 +79,9 @@ def train(epoch_count, batch_size, z_dim, learning_rate, beta1, get_batches, dat
                 if i % 100 == 99:
                     show_generator_output(sess, 25, z_input, channels, data_image_mode)
     return history
+
+
+batch_size = 16
+z_dim = 100
+learning_rate = 0.0004
+beta1 = 0.5

@@ -1,0 +1,68 @@
+"""Learners' own solutions, written independently in five styles, fill the exercise edition:
+every check accepts each of them, and each trains through every later cell of the notebook."""
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import fill_exercises, refusing_celeba, run, serving_mnist
+
+import problem_unittests
+import run_notebook
+import student_edition
+
+SOLUTIONS = sorted((Path(__file__).parent / "learner_solutions").glob("*.py"))
+CHECKS = {
+    "model_inputs": lambda f, ns: problem_unittests.test_model_inputs(f),
+    "discriminator": lambda f, ns: problem_unittests.test_discriminator(f, ns["tf"]),
+    "generator": lambda f, ns: problem_unittests.test_generator(f, ns["tf"]),
+    "model_loss": lambda f, ns: problem_unittests.test_model_loss(f),
+    "model_opt": lambda f, ns: problem_unittests.test_model_opt(f, ns["tf"]),
+    "train": lambda f, ns: problem_unittests.test_train(f),
+}
+
+
+@pytest.fixture(scope="module")
+def exercise_edition():
+    return student_edition.student_edition(nbformat.read(run_notebook.NOTEBOOK, as_version=4))
+
+
+def filled_with(exercise_edition, solution: Path):
+    return fill_exercises(exercise_edition, solution.read_text())
+
+
+def test_there_are_five_styles():
+    assert len(SOLUTIONS) >= 5
+
+
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=[path.stem for path in SOLUTIONS])
+def test_every_check_accepts_the_learners_solution(exercise_edition, solution, capsys):
+    namespace = run_notebook.load_functions(notebook=filled_with(exercise_edition, solution))
+
+    for name, check in CHECKS.items():
+        check(namespace[name], namespace)
+
+    assert capsys.readouterr().out.count("Tests Passed") == 6
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=[path.stem for path in SOLUTIONS])
+def test_the_learners_solution_drives_every_later_cell(exercise_edition, solution, httpserver, tmp_path):
+
+    executed, html = run(
+        tmp_path,
+        [*serving_mnist(httpserver), refusing_celeba(httpserver)],
+        notebook=filled_with(exercise_edition, solution),
+        max_batches=4,
+        mnist_epochs=2,
+    )
+
+    assert [
+        out for cell in executed.cells for out in cell.get("outputs", []) if out.output_type == "error"
+    ] == []
+    code_cells = [cell for cell in executed.cells if cell.cell_type == "code"]
+    assert all(cell.execution_count for cell in code_cells), "every cell ran"
+    assert html.count("Tests Passed") == 6, "every check passed"
+    assert html.count("data:image/gif;base64") == 1, "the film of the MNIST run"
+    assert "Epoch 2: FD" in html and "noise floor" in html, "the quality measured after each epoch"
+    assert "Traceback" not in html
