@@ -36,6 +36,8 @@ import simplejpeg
 from PIL import Image
 from tqdm import tqdm
 
+import atomic
+
 
 @dataclasses.dataclass(frozen=True)
 class Source:
@@ -292,13 +294,10 @@ def download(name: str, data_dir: str | os.PathLike) -> Path:
     failures = []
     for url in source.urls:
         print(f"Downloading {name} from {url}")
-        handle, temp_name = tempfile.mkstemp(dir=data_dir, prefix=f".{source.archive}.", suffix=".part")
-        os.close(handle)
-        temp = Path(temp_name)
         try:
-            _fetch(url, temp)
-            verify(name, temp)
-            os.replace(temp, final)
+            with atomic.replacing(final) as temp:
+                _fetch(url, temp)
+                verify(name, temp)
             return final
         except requests.HTTPError as error:
             failures.append(f"{url}: HTTP {error.response.status_code} {error.response.reason}")
@@ -308,8 +307,6 @@ def download(name: str, data_dir: str | os.PathLike) -> Path:
             failures.append(f"{url}: another file (SHA-256 expected {error.expected}, got {error.got})")
         except DataError as error:
             failures.append(f"{url}: {error}")
-        finally:
-            temp.unlink(missing_ok=True)
     tried = "\n".join(f"  - {failure}" for failure in failures)
     raise DownloadError(
         f"Could not download the {name} data set. Tried:\n{tried}\n"
@@ -631,8 +628,7 @@ def build_cache(
     starts = range(0, count, _CACHE_CHUNK)
     chunks = [image_files[start : start + _CACHE_CHUNK] for start in starts]
     workers = min(workers or os.cpu_count() or 1, len(chunks))
-    temp = cache_path.with_name(f".{cache_path.name}.{os.getpid()}.part")
-    try:
+    with atomic.replacing(cache_path) as temp:
         cache = np.lib.format.open_memmap(temp, mode="w+", dtype=np.uint8, shape=shape)
         with tqdm(total=count, desc=f"Caching {count} images", unit="img") as progress:
             decode = functools.partial(_decode, width=width, height=height, mode=mode)
@@ -653,9 +649,6 @@ def build_cache(
                     pool.shutdown(cancel_futures=True)
         cache.flush()
         del cache
-        os.replace(temp, cache_path)
-    finally:
-        temp.unlink(missing_ok=True)
 
 
 class Dataset:
@@ -732,7 +725,7 @@ class Dataset:
             if not cache_path.is_file() or stamp.get("fingerprint") != fingerprint:
                 self.cache_dir.mkdir(parents=True, exist_ok=True)
                 build_cache(self.data_files, self.shape, self.image_mode, cache_path)
-                stamp_path.write_text(json.dumps({"fingerprint": fingerprint}))
+                atomic.write_text(stamp_path, json.dumps({"fingerprint": fingerprint}))
             self._images = np.load(cache_path, mmap_mode="r")
         return self._images
 

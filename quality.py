@@ -23,12 +23,12 @@ from __future__ import annotations
 import io
 import json
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
+import atomic
 import helper
 
 CLASSIFIER_FILE = "mnist_classifier.npz"
@@ -239,13 +239,8 @@ class MnistJudge(Judge):
     def _save(self, cache: Path) -> None:
         weights = {f"w{i}": value for i, value in enumerate(self._network.weights())}
         meta = json.dumps({"version": _CLASSIFIER_VERSION, "accuracy": self.accuracy})
-        handle, temp = tempfile.mkstemp(dir=cache.parent, prefix=f".{cache.name}.", suffix=".part")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                np.savez(stream, meta=meta, **weights)
-            os.replace(temp, cache)
-        finally:
-            Path(temp).unlink(missing_ok=True)
+        with atomic.replacing(cache) as temp, temp.open("wb") as stream:
+            np.savez(stream, meta=meta, **weights)
         print(f"Digit classifier: test accuracy {self.accuracy:.2%}; saved to {cache}")
 
     def _train(self, data_dir: Path, seed: int, epochs: int = 3, batch_size: int = 128) -> None:

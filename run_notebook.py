@@ -13,6 +13,7 @@ cell fails, both are still written, up to the failing cell, and the exit status 
 import argparse
 import ast
 import linecache
+import re
 import sys
 import time
 from pathlib import Path
@@ -114,6 +115,24 @@ def export_html(notebook, path: Path) -> None:
     path.write_text(body, encoding="utf-8")
 
 
+def describe_failure(notebook) -> str:
+    """One paragraph on the cell that failed: its number, whose code it is (by its tag), the error."""
+    code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    for number, cell in enumerate(code_cells, start=1):
+        error = next((out for out in cell.get("outputs", []) if out.output_type == "error"), None)
+        if error is None:
+            continue
+        defined = re.search(r"^def (\w+)\(", cell.source, re.M)
+        if EXERCISE in tags(cell):
+            owner = f"your exercise, {defined.group(1)}" if defined else "your exercise"
+        elif cell.source.startswith("problem_unittests.test_"):
+            owner = "the check of your function"
+        else:
+            owner = "given code"
+        return f"Code cell {number} ({owner}) failed: {error.ename}: {error.evalue}\nThe report shows it."
+    return "A cell failed; the report shows its output."
+
+
 def parse_parameter(text: str) -> tuple[str, object]:
     name, separator, value = text.partition("=")
     if not separator or not name.isidentifier():
@@ -137,8 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     status = 0
     try:
         execute(notebook)
-    except CellExecutionError as error:
-        print(f"A cell failed; the report shows its output.\n{error}", file=sys.stderr)
+    except CellExecutionError:
+        print(describe_failure(notebook), file=sys.stderr)
         status = 1
     nbformat.write(notebook, args.output.with_suffix(".executed.ipynb"))
     export_html(notebook, args.output)

@@ -207,8 +207,8 @@ def serving_mnist(httpserver) -> list[str]:
     return [serving(httpserver, name, archive) for name, archive in mnist_archives().items()]
 
 
-def run(tmp_path, setup_lines, notebook=None, **parameters):
-    """Executes ``notebook`` (the committed one by default) short, then exports it; returns both."""
+def shortened(tmp_path, setup_lines, notebook=None, **parameters):
+    """A copy of ``notebook`` (the committed one by default) set up for a short run on test data."""
     notebook = notebook or nbformat.read(run_notebook.NOTEBOOK, as_version=4)
     setup = "\n".join(["import dataclasses", *setup_lines])
     parameters = {
@@ -218,7 +218,12 @@ def run(tmp_path, setup_lines, notebook=None, **parameters):
         "quality_samples": 64,
         **parameters,
     }
-    executed = run_notebook.execute(run_notebook.with_parameters(notebook, parameters, setup), timeout=600)
+    return run_notebook.with_parameters(notebook, parameters, setup)
+
+
+def run(tmp_path, setup_lines, notebook=None, **parameters):
+    """Executes ``notebook`` short, then exports it; returns both."""
+    executed = run_notebook.execute(shortened(tmp_path, setup_lines, notebook, **parameters), timeout=600)
     html = tmp_path / "report.html"
     run_notebook.export_html(executed, html)
     return executed, html.read_text(encoding="utf-8")

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import fill_exercises, refusing_celeba, run, serving_mnist
+from conftest import fill_exercises, refusing_celeba, run, serving_mnist, shortened
+from nbclient.exceptions import CellExecutionError
 
 import problem_unittests
 import run_notebook
@@ -66,3 +67,21 @@ def test_the_learners_solution_drives_every_later_cell(exercise_edition, solutio
     assert html.count("data:image/gif;base64") == 1, "the film of the MNIST run"
     assert "Epoch 2: FD" in html and "noise floor" in html, "the quality measured after each epoch"
     assert "Traceback" not in html
+
+
+@pytest.mark.slow
+def test_a_learners_mistake_stops_the_run_at_its_check_with_the_message(
+    exercise_edition, httpserver, tmp_path
+):
+    source = (SOLUTIONS[0].parent / "classic.py").read_text()
+    smoothed_fakes = source.replace(
+        "labels=tf.zeros_like(d_model_fake)", "labels=tf.zeros_like(d_model_fake) + 0.1"
+    )
+    setup = [*serving_mnist(httpserver), refusing_celeba(httpserver)]
+    notebook = shortened(tmp_path, setup, fill_exercises(exercise_edition, smoothed_fakes), max_batches=2)
+
+    with pytest.raises(CellExecutionError):
+        run_notebook.execute(notebook, timeout=600)
+
+    message = run_notebook.describe_failure(notebook)
+    assert "(the check of your function) failed: CheckFailed: d_loss labels the fake images 0.10" in message
