@@ -1,12 +1,12 @@
 """Checkpoints of training runs, and what makes two runs the same run.
 
-A run is described by its settings: the source of every function the notebook defines, every
-upper-case constant (``G_STEPS``, ``SHOW_EVERY``...), the hyperparameters and the data's
-fingerprint (``settings_of``). Its checkpoints live in ``<folder>/<name>-<digest of the
-settings>/``: ``settings.json``, ``latest.json`` naming the current step folder, and the step
-folders ``step-0001234/`` (the variables, ``state.json`` and the film's ``frames.npy``). A
-checkpoint is only ever resumed by a run with the very same settings; when the settings differ,
-``CheckpointStore.find`` says which ones.
+A run is described by its settings: the source of ``train`` and of every notebook function it
+uses, every global constant they use (``G_STEPS``, a learner's ``alpha``...), the
+hyperparameters and the data's fingerprint (``settings_of``). Its checkpoints live in
+``<folder>/<name>-<digest of the settings>/``: ``settings.json``, ``latest.json`` naming the
+current step folder, and the step folders ``step-0001234/`` (the variables, ``state.json`` and
+the film's ``frames.npy``). A checkpoint is only ever resumed by a run with the very same
+settings; when the settings differ, ``CheckpointStore.find`` says which ones.
 
 Every file and folder is written under a temporary name and renamed when complete
 (``atomic``), so a crash while saving never spoils the last good checkpoint.
@@ -48,23 +48,42 @@ def _code_digest(function: types.FunctionType) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
-def settings_of(namespace: dict, **values) -> dict:
+def _names_used(code: types.CodeType) -> set[str]:
+    """The global (and attribute) names a function's code refers to, nested functions included."""
+    names = set(code.co_names)
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            names |= _names_used(constant)
+    return names
+
+
+def settings_of(namespace: dict, roots: tuple[str, ...] = ("train",), **values) -> dict:
     """What makes a training run what it is, as a flat dict of JSON values.
 
+    Starting from ``roots``, every function of the notebook that they use, directly or through
+    others, is kept by the digest of its source, and every global number, string or tuple they
+    use (``G_STEPS``, a learner's ``alpha = 0.2``...) by its value.
+
     Args:
-        namespace: The notebook's globals: every function defined in it (by its source) and
-            every upper-case constant holding a number, string or tuple count.
+        namespace: The notebook's globals.
+        roots: The functions training starts from.
         **values: Hyperparameters and data fingerprints, kept as given.
 
     Returns:
         ``{"code of train": digest, "G_STEPS": 3, "learning_rate": 0.0005, ...}``.
     """
     module = namespace.get("__name__")
-    settings = {}
-    for name, value in namespace.items():
-        if isinstance(value, types.FunctionType) and value.__module__ == module and not name.startswith("_"):
+    settings, pending, seen = {}, list(roots), set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        value = namespace.get(name)
+        if isinstance(value, types.FunctionType) and value.__module__ == module:
             settings[f"code of {name}"] = _code_digest(value)
-        elif name.isupper() and isinstance(value, (bool, int, float, str, tuple)):
+            pending.extend(_names_used(value.__code__))
+        elif isinstance(value, (bool, int, float, str, tuple)) and name not in roots:
             settings[name] = value
     settings.update(values)
     return json.loads(json.dumps(settings, default=str))

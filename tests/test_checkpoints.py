@@ -7,13 +7,24 @@ import pytest
 import checkpoints
 
 SOURCE = """
+from json import dumps
+
 G_STEPS = 3
-ALPHA = 0.2
-width = 64
+UNUSED = 7
+alpha = 0.2
 
 
-def discriminator(images, alpha=0.2):
-    return images * alpha
+def discriminator(images, smooth=0.0):
+    return dumps(images * alpha)
+
+
+def interpolate(run):
+    return run
+
+
+def train(epochs):
+    for _ in range(G_STEPS):
+        discriminator(epochs)
 """
 
 
@@ -23,20 +34,18 @@ def namespace(source=SOURCE):
     return names
 
 
-def test_settings_hold_each_functions_code_the_constants_and_the_given_values():
+def test_settings_hold_the_code_and_constants_train_uses_and_the_given_values():
     settings = checkpoints.settings_of(namespace(), learning_rate=0.0005)
 
-    assert settings["G_STEPS"] == 3 and settings["ALPHA"] == 0.2 and settings["learning_rate"] == 0.0005
-    assert "width" not in settings, "lower-case globals are not constants; hyperparameters are passed"
-    assert len(settings["code of discriminator"]) == 12
-    assert not any(key.startswith("code of") and "json" in key for key in settings), (
-        "imported code is not ours"
-    )
+    assert settings["G_STEPS"] == 3 and settings["alpha"] == 0.2 and settings["learning_rate"] == 0.0005
+    assert len(settings["code of train"]) == len(settings["code of discriminator"]) == 12
+    assert "UNUSED" not in settings and "code of interpolate" not in settings, "what training never uses"
+    assert "code of dumps" not in settings, "imported functions are not the notebook's code"
 
 
 def test_a_changed_default_changes_the_code_digest():
     before = checkpoints.settings_of(namespace())
-    after = checkpoints.settings_of(namespace(SOURCE.replace("alpha=0.2", "alpha=0.1")))
+    after = checkpoints.settings_of(namespace(SOURCE.replace("smooth=0.0", "smooth=0.1")))
 
     assert before["code of discriminator"] != after["code of discriminator"]
 

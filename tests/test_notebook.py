@@ -121,3 +121,19 @@ def test_parameters_go_in_a_cell_right_after_the_parameters_cell(committed):
 
 def test_no_parameters_adds_no_cell(committed):
     assert len(run_notebook.with_parameters(committed, {}).cells) == len(committed.cells)
+
+
+@pytest.mark.slow
+def test_a_rerun_loads_the_finished_run_and_other_settings_train_anew(httpserver, tmp_path):
+    setup = [*serving_mnist(httpserver), refusing_celeba(httpserver)]
+    run(tmp_path, setup, max_batches=2)
+
+    again, html = run(tmp_path, setup, max_batches=2)
+    longer, _ = run(tmp_path, setup, max_batches=2, mnist_epochs=2)
+
+    loaded = "".join(out.get("text", "") for out in outputs_of(again, "mnist_run = new_run("))
+    assert "Loaded the finished run mnist-" in loaded and "set resume = False" in loaded
+    assert "data:image/gif;base64" in html, "the film comes back with the finished run"
+    anew = "".join(out.get("text", "") for out in outputs_of(longer, "mnist_run = new_run("))
+    assert "epochs 1 → 2" in anew and "Training from the start" in anew
+    assert "mnist epoch 2/2" in anew
