@@ -1,4 +1,9 @@
-"""Pictures of a training run: the film of its samples and the plot of its losses."""
+"""Pictures of a training run: live samples, the film of its samples and the plot of its losses.
+
+In a notebook, ``show_live`` keeps one picture per training run and replaces it at each call, so
+the report holds the last grid, not one per call; ``show_grid`` adds a picture that stays (one
+per epoch). Outside a notebook (a script, the tests) both show nothing.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +12,61 @@ import io
 
 import numpy as np
 from matplotlib import pyplot
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
+
+LABEL_PIXELS = 14  # Height of the step label in the film's frames.
+_live_handles: dict = {}
 
 
-def film_html(frames: list[np.ndarray], steps: list[int], scale: int = 3, milliseconds: int = 200) -> str:
+def _in_notebook() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    return get_ipython() is not None
+
+
+def _png(grid: Image.Image | np.ndarray, scale: int):
+    from IPython.display import Image as PngImage
+
+    image = grid if isinstance(grid, Image.Image) else Image.fromarray(np.asarray(grid, np.uint8))
+    image = image.resize((image.width * scale, image.height * scale), Image.NEAREST)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return PngImage(data=buffer.getvalue())
+
+
+def show_live(grid: Image.Image | np.ndarray, key, scale: int = 2) -> None:
+    """Shows ``grid`` in the notebook in place of the last grid shown with the same ``key``."""
+    if not _in_notebook():
+        return
+    from IPython.display import display
+
+    if key in _live_handles:
+        _live_handles[key].update(_png(grid, scale))
+    else:
+        _live_handles[key] = display(_png(grid, scale), display_id=True)
+
+
+def show_grid(grid: Image.Image | np.ndarray, caption: str, scale: int = 2) -> None:
+    """Shows ``grid`` in the notebook under ``caption``, to stay (one per epoch, say)."""
+    if not _in_notebook():
+        return
+    from IPython.display import display
+
+    print(caption)
+    display(_png(grid, scale))
+
+
+def film_html(frames: list[np.ndarray], steps: list[int], scale: int = 2, milliseconds: int = 200) -> str:
     """An animated GIF of the frames, embedded in an <img> tag (the report stands alone).
+
+    Each frame is drawn on a palette of its own colours (a GIF holds 256): grayscale digits keep
+    every shade, and the step is written above each frame, ``LABEL_PIXELS`` high.
 
     Args:
         frames: uint8 grids, (height, width) or (height, width, 3), as ``training.Run`` draws them.
-        steps: The step of each frame, written in its corner.
+        steps: The step of each frame, written above it.
         scale: Each pixel becomes scale x scale pixels.
         milliseconds: Time each frame is shown; the last is held five times longer.
 
@@ -31,15 +82,27 @@ def film_html(frames: list[np.ndarray], steps: list[int], scale: int = 3, millis
         raise ValueError(
             f"film_html got {len(frames)} frames but {len(steps)} steps: give one step per frame."
         )
+    font = ImageFont.load_default(size=LABEL_PIXELS)
+    band = LABEL_PIXELS + 6
     images = []
     for frame, step in zip(frames, steps):
-        image = Image.fromarray(np.asarray(frame, np.uint8)).convert("RGB")
-        image = image.resize((image.width * scale, image.height * scale), Image.NEAREST)
-        ImageDraw.Draw(image).text((4, 2), f"step {step}", fill=(255, 64, 64))
-        images.append(image)
+        picture = Image.fromarray(np.asarray(frame, np.uint8)).convert("RGB")
+        picture = picture.resize((picture.width * scale, picture.height * scale), Image.NEAREST)
+        image = Image.new("RGB", (picture.width, picture.height + band), "white")
+        image.paste(picture, (0, band))
+        ImageDraw.Draw(image).text((4, 2), f"step {step}", fill="black", font=font)
+        images.append(image.quantize(colors=256, dither=Image.Dither.NONE))
     buffer = io.BytesIO()
     durations = [milliseconds] * (len(images) - 1) + [milliseconds * 5]
-    images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:], duration=durations, loop=0)
+    images[0].save(
+        buffer,
+        format="GIF",
+        save_all=True,
+        append_images=images[1:],
+        duration=durations,
+        loop=0,
+        optimize=True,
+    )
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return f'<img src="data:image/gif;base64,{data}" alt="samples during training, step by step">'
 

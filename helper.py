@@ -55,6 +55,8 @@ class Source:
         payload_sha256: For gzip archives, SHA-256 of the decompressed payload, so that a
             re-compressed copy of the same data is accepted too.
         other_names: Other file names a user may have saved the same archive under.
+        size: Size of the archive as published, in bytes, to tell a user what to place.
+        count: How many images the extracted folder holds.
     """
 
     archive: str
@@ -65,6 +67,8 @@ class Source:
     image_mode: str | None
     payload_sha256: str | None = None
     other_names: tuple[str, ...] = ()
+    size: int | None = None
+    count: int | None = None
 
 
 _MNIST_MIRRORS = (
@@ -76,7 +80,9 @@ _MNIST_FILE = "train-images-idx3-ubyte.gz"
 _CELEBA_DRIVE_ID = "0B7EVK8r0v71pZjFTYXZWM3FlRnM"
 
 
-def _mnist_file(archive: str, sha256: str, md5: str, payload_sha256: str, **images: str) -> Source:
+def _mnist_file(
+    archive: str, sha256: str, md5: str, payload_sha256: str, size: int, **images: str | int
+) -> Source:
     return Source(
         archive=archive,
         urls=tuple(mirror + archive for mirror in _MNIST_MIRRORS),
@@ -85,6 +91,8 @@ def _mnist_file(archive: str, sha256: str, md5: str, payload_sha256: str, **imag
         payload_sha256=payload_sha256,
         folder=images.get("folder"),
         image_mode=images.get("image_mode"),
+        size=size,
+        count=images.get("count"),
     )
 
 
@@ -94,8 +102,10 @@ SOURCES: dict[str, Source] = {
         sha256="440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
         md5="f68b3c2dcbeaaa9fbdd348bbdeb94873",
         payload_sha256="ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+        size=9_912_422,
         folder="mnist",
         image_mode="L",
+        count=60_000,
     ),
     "celeba": Source(
         archive="celeba.zip",
@@ -108,6 +118,8 @@ SOURCES: dict[str, Source] = {
         folder="img_align_celeba",
         image_mode="RGB",
         other_names=("img_align_celeba.zip",),
+        size=1_443_490_838,
+        count=202_599,
     ),
     # MNIST's labels and test set, for the digit classifier that measures the GAN's samples
     # (quality.py): used as they are, not extracted.
@@ -116,20 +128,25 @@ SOURCES: dict[str, Source] = {
         sha256="3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
         md5="d53e105ee54ea40749a09fcbcd1e9432",
         payload_sha256="65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
+        size=28_881,
     ),
     "mnist-test-images": _mnist_file(
         "t10k-images-idx3-ubyte.gz",
         sha256="8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
         md5="9fb629c4189551a2d022fa330f9573f3",
         payload_sha256="0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+        size=1_648_877,
     ),
     "mnist-test-labels": _mnist_file(
         "t10k-labels-idx1-ubyte.gz",
         sha256="f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
         md5="ec29112dd5afa0611ce80d1b7f02629c",
         payload_sha256="ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+        size=4_542,
     ),
 }
+# Everything the notebook reads of MNIST: the digits, and the labels and test set of the judge.
+MNIST_FILES = ("mnist", "mnist-train-labels", "mnist-test-images", "mnist-test-labels")
 
 IMAGE_SIZE = 28  # Width and height of every image served, as in the original project.
 FACE_CROP = 108  # CelebA images are cropped to their centre 108x108 before resizing.
@@ -309,11 +326,55 @@ def download(name: str, data_dir: str | os.PathLike) -> Path:
             failures.append(f"{url}: {error}")
     tried = "\n".join(f"  - {failure}" for failure in failures)
     raise DownloadError(
-        f"Could not download the {name} data set. Tried:\n{tried}\n"
-        f"Fix: download {source.archive} yourself (from any of the URLs above, on a machine "
-        f"with internet access) and save it as {final.resolve()}; then run again. "
-        "Nothing else needs to change: the archive is verified and extracted from there."
+        f"Could not download the {name} data set. Tried:\n{tried}\n{placement([name], data_dir)}"
     )
+
+
+def placement(names: Sequence[str], data_dir: str | os.PathLike) -> str:
+    """What a user may place by hand instead of a download, for each named data set: every form,
+    with its name, size and checksums, and the folder to place it in."""
+    data_dir = Path(data_dir)
+    lines = [
+        f"Fix: on a machine with internet access, download the files from the URLs above, and place "
+        f"{'them' if len(names) > 1 else 'it'} in the folder {data_dir} (the notebook's data_dir):"
+    ]
+    for name in names:
+        source = _source(name)
+        size = f"{source.size:,} bytes, " if source.size else ""
+        files = " or ".join((source.archive, *source.other_names))
+        lines.append(f"  - {files}: {size}SHA-256 {source.sha256} (MD5 {source.md5})")
+        if source.payload_sha256:
+            lines.append(f"    (re-compressed copies are fine: gunzipped SHA-256 {source.payload_sha256})")
+        if source.folder and source.count and name != "mnist":
+            folder = data_dir / source.folder
+            lines.append(f"    or the extracted folder {folder} holding its {source.count:,} .jpg images")
+    lines.append("Then run again: a placed file is verified and used, with no download.")
+    return "\n".join(lines)
+
+
+def fetch_all(names: Sequence[str], data_dir: str | os.PathLike) -> dict[str, Path]:
+    """Fetches several archives, and reports every one that could not be had in one message.
+
+    Returns:
+        Each name's verified archive.
+
+    Raises:
+        DownloadError: Naming every archive that could not be had, what each URL answered,
+            and what to place where instead.
+    """
+    found, failures = {}, []
+    for name in names:
+        try:
+            found[name] = fetch(name, data_dir)
+        except DownloadError as error:
+            failures.append((name, str(error).split("\nFix:")[0]))
+    if failures:
+        what = "\n".join(reason for _, reason in failures)
+        raise DownloadError(
+            f"{len(failures)} of {len(names)} files could not be had.\n{what}\n"
+            f"{placement([name for name, _ in failures], data_dir)}"
+        )
+    return found
 
 
 def _check_member(archive: Path, member: str) -> None:

@@ -5,16 +5,21 @@ Usage:
     python run_notebook.py -p max_batches=50    # a short run: 50 batches per epoch
 
 ``-p NAME=VALUE`` overrides a value of the notebook's cell tagged ``parameters`` (as papermill
-does): the values are put in a cell inserted right after it. The executed notebook is saved as
+does): the values are checked against the cell's defaults, then put in a cell inserted right
+after it; ``--help`` lists them. While it runs, each cell's heading and the time so far are
+printed, and the training's progress bar is forwarded. The executed notebook is saved as
 ``dlnd_face_generation.executed.ipynb`` and the report as ``dlnd_face_generation.html``; when a
-cell fails, both are still written, up to the failing cell, and the exit status is 1.
+cell fails, both are still written, up to the failing cell, the cell and the learner's error are
+printed, and the exit status is 1. A bad option or parameter is one line and exit status 2.
 """
 
 import argparse
 import ast
 import linecache
+import os
 import re
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -23,6 +28,9 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import CoalesceStreamsPreprocessor
+from traitlets.config import Config
+
+import atomic
 
 HERE = Path(__file__).resolve().parent
 NOTEBOOK = HERE / "dlnd_face_generation.ipynb"
@@ -94,25 +102,99 @@ def with_parameters(notebook, parameters: dict, setup: str = ""):
     return copy
 
 
-def execute(notebook, timeout: int | None = None):
+TITLE = "Face Generation: a DCGAN that draws digits, then faces"
+# The smallest value each whole-number parameter takes (0 epochs skips a data set).
+MINIMUM = {"mnist_epochs": 0, "celeba_epochs": 0, "max_batches": 1, "quality_samples": 2}
+
+
+class _TalkingClient(NotebookClient):
+    """Runs the notebook, printing each cell's heading and the time so far, and forwarding the
+    progress bars the cells print (to standard error, as tqdm does)."""
+
+    def __init__(self, notebook, stream=None, **kwargs) -> None:
+        super().__init__(notebook, **kwargs)
+        self.stream = stream
+        self.started = time.perf_counter()
+        self.code_cells = sum(cell.cell_type == "code" for cell in notebook.cells)
+        self.on_cell_start = self._announce
+
+    def _announce(self, cell, cell_index: int) -> None:
+        if self.stream is None or cell.cell_type != "code":
+            return
+        number = sum(c.cell_type == "code" for c in self.nb.cells[: cell_index + 1])
+        elapsed = time.strftime("%H:%M:%S", time.gmtime(time.perf_counter() - self.started))
+        print(
+            f"[{elapsed}] cell {number}/{self.code_cells}: {heading_of(self.nb, cell_index)}",
+            file=self.stream,
+        )
+
+    def output(self, outs, msg, display_id, cell_index):
+        content = msg.get("content", {})
+        if self.stream is not None and msg["msg_type"] == "stream" and content.get("name") == "stderr":
+            bar = content.get("text", "").replace("\n", "\r").split("\r")
+            shown = [part for part in bar if part.strip()]
+            if shown:
+                print(f"\r    {shown[-1].strip()[:100]}", end="", file=self.stream, flush=True)
+        return super().output(outs, msg, display_id, cell_index)
+
+
+def heading_of(notebook, cell_index: int) -> str:
+    """The last markdown heading at or above a cell, as 'Section > Subsection'."""
+    levels: dict[int, str] = {}
+    for cell in notebook.cells[: cell_index + 1]:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            match = re.match(r"^(#{1,4})\s+(.*)", line)
+            if match:
+                depth = len(match.group(1))
+                levels = {level: title for level, title in levels.items() if level < depth}
+                levels[depth] = match.group(2).strip()
+    return " > ".join(levels[level] for level in sorted(levels)[-2:]) or "(start)"
+
+
+def execute(notebook, timeout: int | None = None, stream=None):
     """Runs every cell in a fresh kernel started in the project folder; returns the notebook.
+
+    The kernel talks over local sockets, not TCP, and the C++ libraries' log lines go to its
+    console, not into the notebook.
+
+    Args:
+        notebook: The notebook; its outputs are filled in.
+        timeout: Seconds a cell may take; None for no limit.
+        stream: Where progress is printed (standard error, say); None for silence.
 
     Raises:
         CellExecutionError: A cell failed; ``notebook`` holds the outputs up to that cell.
     """
-    client = NotebookClient(
-        notebook, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": HERE}}
-    )
-    return client.execute()
+    config = Config()
+    config.KernelManager.transport = "ipc"
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # Inherited by the kernel.
+    with tempfile.TemporaryDirectory(prefix="kernel-") as sockets:
+        config.KernelManager.ip = str(Path(sockets) / "ipc")
+        client = _TalkingClient(
+            notebook,
+            stream=stream,
+            config=config,
+            timeout=timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": HERE}},
+            extra_arguments=["--IPKernelApp.capture_fd_output=False"],
+        )
+        try:
+            return client.execute()
+        finally:
+            if stream is not None:
+                print(file=stream)
 
 
 def export_html(notebook, path: Path) -> None:
-    """Writes the notebook as a stand-alone HTML page (figures embedded)."""
+    """Writes the notebook as a stand-alone HTML page (figures embedded), titled after the project."""
     exporter = HTMLExporter()
     # Progress bars print a line per update; keep only what a screen would show last.
     exporter.register_preprocessor(CoalesceStreamsPreprocessor, enabled=True)
-    body, _ = exporter.from_notebook_node(notebook)
-    path.write_text(body, encoding="utf-8")
+    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": TITLE}})
+    atomic.write_text(path, body)
 
 
 def describe_failure(notebook) -> str:
@@ -133,6 +215,49 @@ def describe_failure(notebook) -> str:
     return "A cell failed; the report shows its output."
 
 
+def declared_parameters(notebook) -> dict[str, tuple[object, str]]:
+    """The parameters cell's names, each with its default value and its comment.
+
+    Raises:
+        ValueError: The notebook has no cell tagged ``parameters``.
+    """
+    tagged = [cell for cell in notebook.cells if "parameters" in tags(cell)]
+    if not tagged:
+        raise ValueError("The notebook has no cell tagged 'parameters': tag the cell that sets data_dir.")
+    source = tagged[0].source
+    lines = source.splitlines()
+    declared = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+            comment = lines[node.lineno - 1].partition("#")[2].strip()
+            declared[node.targets[0].id] = (ast.literal_eval(node.value), comment)
+    return declared
+
+
+def check_parameter(name: str, value, declared: dict) -> None:
+    """Refuses a value of another kind than the parameter's default, or below its minimum.
+
+    Raises:
+        ValueError: One line naming the parameter, what it takes and what it got.
+    """
+    if name not in declared:
+        raise ValueError(f"unknown parameter {name!r}; the notebook's parameters are {', '.join(declared)}")
+    default = declared[name][0]
+    if isinstance(default, bool):
+        fits, kind = isinstance(value, bool), "True or False"
+    elif isinstance(default, int) or default is None:
+        low = MINIMUM.get(name, 0)
+        whole = isinstance(value, int) and not isinstance(value, bool) and value >= low
+        fits, kind = whole or (default is None and value is None), f"a whole number from {low}"
+        kind += " or None" if default is None else ""
+    elif isinstance(default, float):
+        fits, kind = isinstance(value, (int, float)) and not isinstance(value, bool), "a number"
+    else:
+        fits, kind = isinstance(value, str), "a text"
+    if not fits:
+        raise ValueError(f"parameter {name} takes {kind}, got {value!r}")
+
+
 def parse_parameter(text: str) -> tuple[str, object]:
     name, separator, value = text.partition("=")
     if not separator or not name.isidentifier():
@@ -143,25 +268,85 @@ def parse_parameter(text: str) -> tuple[str, object]:
         return name, value  # A bare word, such as a path: kept as a string.
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "-p", "--parameter", type=parse_parameter, action="append", default=[], metavar="NAME=VALUE"
-    )
-    parser.add_argument("--output", type=Path, default=HERE / "dlnd_face_generation.html")
-    args = parser.parse_args(argv)
+def check_output(path: Path) -> Path:
+    """The report's path, made absolute; its folder is created.
 
-    notebook = with_parameters(nbformat.read(NOTEBOOK, as_version=4), dict(args.parameter))
+    Raises:
+        ValueError: The path is a notebook, a file of the project, or its folder cannot be made.
+    """
+    path = path.resolve()
+    if path.suffix.lower() != ".html":
+        raise ValueError(f"--output must end in .html (the report), got {path.name}")
+    if path.parent == HERE and path.with_suffix("").name in {p.stem for p in HERE.glob("*.py")}:
+        raise ValueError(
+            f"--output {path.name} would sit beside the project's own {path.stem}.py; choose another name"
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ValueError(f"--output: cannot create the folder {path.parent} ({error.strerror})") from None
+    if not os.access(path.parent, os.W_OK):
+        raise ValueError(f"--output: the folder {path.parent} cannot be written")
+    return path
+
+
+def build_parser(declared: dict) -> argparse.ArgumentParser:
+    listing = "\n".join(
+        f"  {name} = {default!r}" + (f"  ({comment})" if comment else "")
+        for name, (default, comment) in declared.items()
+    )
+    parser = argparse.ArgumentParser(
+        prog="run_notebook.py",
+        description=__doc__.splitlines()[0],
+        epilog=f"parameters (-p NAME=VALUE), with their defaults:\n{listing}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "-p",
+        "--parameter",
+        type=parse_parameter,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a parameter of the notebook (repeatable); see below",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=HERE / "dlnd_face_generation.html",
+        help="the HTML report (default: dlnd_face_generation.html); the executed notebook goes beside it",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    source = nbformat.read(NOTEBOOK, as_version=4)
+    declared = declared_parameters(source)
+    parser = build_parser(declared)
+    args = parser.parse_args(argv)
+    try:
+        for name, value in args.parameter:
+            check_parameter(name, value, declared)
+        output = check_output(args.output)
+    except ValueError as error:
+        print(f"{parser.prog}: {error}", file=sys.stderr)
+        return 2
+
+    notebook = with_parameters(source, dict(args.parameter))
     start = time.perf_counter()
     status = 0
     try:
-        execute(notebook)
+        execute(notebook, stream=sys.stderr)
     except CellExecutionError:
         print(describe_failure(notebook), file=sys.stderr)
         status = 1
-    nbformat.write(notebook, args.output.with_suffix(".executed.ipynb"))
-    export_html(notebook, args.output)
-    print(f"Ran the notebook in {time.perf_counter() - start:.0f} s; report: {args.output}")
+    except KeyboardInterrupt:
+        print("Interrupted: the report shows the cells run so far.", file=sys.stderr)
+        status = 130
+    nbformat.write(notebook, output.with_suffix(".executed.ipynb"))
+    export_html(notebook, output)
+    size = output.stat().st_size / 1e6
+    print(f"Ran the notebook in {time.perf_counter() - start:.0f} s; report: {output.name} ({size:.1f} MB)")
     return status
 
 

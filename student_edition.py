@@ -99,7 +99,7 @@ def student_edition(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="student_edition.py", description=__doc__.splitlines()[0])
     parser.add_argument(
         "-o", "--output", type=Path, default=STUDENT, help=f"where to write it (default: {STUDENT.name})"
     )

@@ -86,28 +86,32 @@ def _returned_losses(returned) -> list[tuple[float, float]]:
     return []
 
 
-class _LossReader(io.TextIOBase):
-    """Passes printed text through and hands each complete line's losses to ``on_losses``."""
+class _LineReader(io.TextIOBase):
+    """Hands each complete printed line to ``take``; the lines it does not take are passed through."""
 
-    def __init__(self, stream, on_losses) -> None:
+    def __init__(self, stream, take) -> None:
         super().__init__()
-        self.stream, self.on_losses, self._line = stream, on_losses, ""
+        self.stream, self.take, self._line = stream, take, ""
 
     def writable(self) -> bool:
         return True
 
     def write(self, text: str) -> int:
-        self.stream.write(text)
         self._line += text
         *lines, self._line = self._line.split("\n")
         for line in lines:
-            losses = read_losses(line)
-            if losses is not None:
-                self.on_losses(*losses)
+            if not self.take(line):
+                self.stream.write(line + "\n")
         return len(text)
 
     def flush(self) -> None:
         self.stream.flush()
+
+    def close_line(self) -> None:
+        """Passes on what was printed without a newline at the end."""
+        if self._line:
+            self.stream.write(self._line)
+            self._line = ""
 
 
 class Run:
@@ -139,6 +143,7 @@ class Run:
         film_size: int = 25,
         seed: int = 0,
         verbose: bool = True,
+        show=None,
     ) -> None:
         """Describes the run; nothing happens until ``train`` iterates ``get_batches``.
 
@@ -162,6 +167,8 @@ class Run:
             film_size: Noise vectors in the film (a square number shows as a full grid).
             seed: Seed of the film's noise vectors and of the measured samples.
             verbose: Show a progress bar for each epoch, and the notes.
+            show: ``show(grid, caption)`` shows the film's frame at the end of each epoch, e.g.
+                ``film.show_grid``; None to show none.
 
         Raises:
             ValueError: A count is not a whole number in its range.
@@ -182,7 +189,7 @@ class Run:
         self.sampler, self.store, self.judge = sampler, store, judge
         self.settings = {**(settings or {}), "run": name, "epochs": epochs, "batch_size": batch_size}
         self.quality_samples, self.show_every, self.seed = quality_samples, show_every, seed
-        self.verbose = verbose
+        self.verbose, self.show = verbose, show
         self._film_z = np.random.default_rng(seed).uniform(-1, 1, (film_size, z_dim))
         self.step = self.epoch = self.batch_in_epoch = 0
         self.losses: dict[str, list[float]] = {"step": [], "d_loss": [], "g_loss": []}
@@ -197,25 +204,43 @@ class Run:
         self._last_losses: tuple[float, float] | None = None
         self._saved_step: int | None = None
         self._stdout = sys.stdout
-        self._reading = None
+        self._reader = self._reading = self._bar = None
 
     # The with-block around the call of train: reads the losses it prints.
 
     def __enter__(self) -> Run:
         self._stdout = sys.stdout
-        self._reading = contextlib.redirect_stdout(_LossReader(self._stdout, self._keep_losses))
+        self._reader = _LineReader(self._stdout, self._take_losses)
+        self._reading = contextlib.redirect_stdout(self._reader)
         self._reading.__enter__()
         return self
 
     def __exit__(self, *error) -> None:
         self._reading.__exit__(*error)
+        self._reader.close_line()
         self._reading = None
 
-    def _keep_losses(self, d_loss: float, g_loss: float) -> None:
-        self._last_losses = (d_loss, g_loss)
+    def _take_losses(self, line: str) -> bool:
+        """Keeps the losses a printed line shows; while a progress bar runs, shows them in it instead.
+
+        Returns:
+            Whether the line was taken (not to be printed): hundreds of loss lines would bury
+            the notebook, and the bar and the loss plot show them.
+        """
+        losses = read_losses(line)
+        if losses is None:
+            return False
+        d_loss, g_loss = self._last_losses = losses
         if math.isfinite(d_loss) and math.isfinite(g_loss):
             for key, value in (("step", self.step + 1), ("d_loss", d_loss), ("g_loss", g_loss)):
                 self.losses[key].append(value)
+        if self._bar is None:
+            return False
+        self._bar.set_postfix_str(f"D loss {d_loss:.4f}, G loss {g_loss:.4f}", refresh=False)
+        self.note(
+            f"{self.name}: the losses train prints show in the progress bar, and in the loss plot after it."
+        )
+        return True
 
     def note(self, text: str) -> None:
         """Prints a one-line note, once, past the loss reader."""
@@ -242,7 +267,10 @@ class Run:
         total = self.data_shape[0] // batch_size
         batches = itertools.islice(self.data.get_batches(batch_size), skip, total)
         label = f"{self.name} epoch {epoch + 1}/{max(self.epochs, epoch + 1)}"
-        bar = tqdm(total=total, initial=skip, desc=label, unit="batch", disable=not self.verbose)
+        bar = tqdm(
+            total=total, initial=skip, desc=label, unit="batch", disable=not self.verbose, mininterval=1
+        )
+        self._bar = None if bar.disable else bar
         finished = diverged = False
         try:
             for batch in batches:
@@ -255,6 +283,7 @@ class Run:
             raise
         finally:
             bar.close()
+            self._bar = None
             if finished:
                 self._end_epoch()
             elif not diverged:
@@ -356,6 +385,8 @@ class Run:
         if self._session is None:
             return
         self._draw_frame()
+        if self.show is not None and self.frame_steps[-1:] == [self.step]:
+            self.show(self.frames[-1], f"{self.name} after epoch {self.epoch} (step {self.step}):")
         self._keep_weights()
         if self.judge is not None and self._samples is not None:
             self._measure()

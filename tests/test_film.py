@@ -17,7 +17,20 @@ def test_film_is_an_animated_gif_of_every_frame():
 
     data = html.split("base64,")[1].split('"')[0]
     gif = Image.open(io.BytesIO(base64.b64decode(data)))
-    assert gif.format == "GIF" and gif.n_frames == 3 and gif.size == (20, 20)
+    band = film.LABEL_PIXELS + 6  # The step is written above each frame.
+    assert gif.format == "GIF" and gif.n_frames == 3 and gif.size == (20, 20 + band)
+
+
+def test_film_labels_are_legible_and_frames_keep_their_shades():
+    frames = [np.tile(np.arange(0, 256, 4, dtype=np.uint8), (64, 1))]
+
+    html = film.film_html(frames, [3750], scale=1)
+
+    gif = Image.open(io.BytesIO(base64.b64decode(html.split("base64,")[1].split('"')[0]))).convert("L")
+    label = np.asarray(gif)[: film.LABEL_PIXELS + 6] < 128
+    rows = np.flatnonzero(label.any(axis=1))
+    assert rows.max() - rows.min() + 1 >= 10, "the step label is at least 10 px of ink (a 14 px font)"
+    assert len(np.unique(np.asarray(gif)[film.LABEL_PIXELS + 6 :])) == 64, "no shade of the 64 merged"
 
 
 @pytest.mark.parametrize(

@@ -133,7 +133,45 @@ def test_when_nothing_works_the_error_lists_urls_and_where_to_put_the_file(
     assert "mnist" in message
     assert f"{urls[0]}: HTTP 404" in message
     assert f"{urls[1]}: no answer" in message
-    assert str((tmp_path / "data" / "train-images-idx3-ubyte.gz").resolve()) in message
+    assert f"in the folder {tmp_path / 'data'}" in message
+    assert "train-images-idx3-ubyte.gz: 9,912,422 bytes, SHA-256 " in message
+
+
+def test_every_missing_file_is_named_in_one_message_with_what_to_place(httpserver, tmp_path, use_source):
+    for name in helper.MNIST_FILES:
+        use_source(name, gzip_bytes(b"x"), (httpserver.url_for(f"/{name}"),))
+    httpserver.expect_request("/mnist").respond_with_data("gone", status=404)
+    httpserver.expect_request("/mnist-test-images").respond_with_data("gone", status=404)
+    (tmp_path / "train-labels-idx1-ubyte.gz").write_bytes(gzip_bytes(b"x"))  # Placed by hand.
+    (tmp_path / "t10k-labels-idx1-ubyte.gz").write_bytes(gzip_bytes(b"x"))
+
+    with pytest.raises(helper.DownloadError) as error:
+        helper.fetch_all(helper.MNIST_FILES, tmp_path)
+
+    message = str(error.value)
+    assert message.startswith("2 of 4 files could not be had.")
+    assert (
+        "train-images-idx3-ubyte.gz: 9,912,422 bytes" in message
+        and "t10k-images-idx3-ubyte.gz: 1,648,877" in message
+    )
+    assert "train-labels" not in message.split("Fix:")[1], "what is there is not asked for"
+    assert f"in the folder {tmp_path}" in message
+
+
+def test_celeba_placement_names_both_zip_names_and_the_folder(
+    httpserver, tmp_path, use_source, celeba_archive
+):
+    use_source("celeba", celeba_archive, (httpserver.url_for("/celeba"),))
+    httpserver.expect_request("/celeba").respond_with_data("Forbidden", status=403)
+
+    with pytest.raises(helper.DownloadError) as error:
+        helper.download_extract("celeba", tmp_path)
+
+    message = str(error.value)
+    assert "celeba.zip or img_align_celeba.zip: 1,443,490,838 bytes, SHA-256 " in message
+    assert (
+        f"or the extracted folder {tmp_path / 'img_align_celeba'} holding its 202,599 .jpg images" in message
+    )
 
 
 # Placed archives (offline)

@@ -111,18 +111,6 @@ def test_notebook_without_celeba_says_so_once_and_finishes(httpserver, tmp_path)
     assert Image.open(tmp_path / "data" / "mnist" / "image_0.jpg").size == (28, 28)
 
 
-def test_parameters_go_in_a_cell_right_after_the_parameters_cell(committed):
-    injected = run_notebook.with_parameters(committed, {"max_batches": 5})
-    index = next(i for i, c in enumerate(injected.cells) if "parameters" in c.metadata.get("tags", []))
-
-    assert injected.cells[index + 1].source == "max_batches = 5"
-    assert len(injected.cells) == len(committed.cells) + 1
-
-
-def test_no_parameters_adds_no_cell(committed):
-    assert len(run_notebook.with_parameters(committed, {}).cells) == len(committed.cells)
-
-
 @pytest.mark.slow
 def test_a_rerun_loads_the_finished_run_and_other_settings_train_anew(httpserver, tmp_path):
     setup = [*serving_mnist(httpserver), refusing_celeba(httpserver)]
