@@ -58,7 +58,9 @@ def show_grid(grid: Image.Image | np.ndarray, caption: str, scale: int = 2) -> N
     display(_png(grid, scale))
 
 
-def film_html(frames: list[np.ndarray], steps: list[int], scale: int = 2, milliseconds: int = 200) -> str:
+def film_html(
+    frames: list[np.ndarray], steps: list[int], scale: int = 2, milliseconds: int = 200, most: int = 30
+) -> str:
     """An animated GIF of the frames, embedded in an <img> tag (the report stands alone).
 
     Each frame is drawn on a palette of its own colours (a GIF holds 256): grayscale digits keep
@@ -69,6 +71,8 @@ def film_html(frames: list[np.ndarray], steps: list[int], scale: int = 2, millis
         steps: The step of each frame, written above it.
         scale: Each pixel becomes scale x scale pixels.
         milliseconds: Time each frame is shown; the last is held five times longer.
+        most: At most this many frames, evenly spread from the first to the last: the film
+            stays the same size however long training runs.
 
     Returns:
         HTML to display, e.g. with ``IPython.display.HTML``.
@@ -82,6 +86,9 @@ def film_html(frames: list[np.ndarray], steps: list[int], scale: int = 2, millis
         raise ValueError(
             f"film_html got {len(frames)} frames but {len(steps)} steps: give one step per frame."
         )
+    if len(frames) > most:
+        chosen = sorted(set(np.linspace(0, len(frames) - 1, most).round().astype(int)))
+        frames, steps = [frames[i] for i in chosen], [steps[i] for i in chosen]
     font = ImageFont.load_default(size=LABEL_PIXELS)
     band = LABEL_PIXELS + 6
     images = []

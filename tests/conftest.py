@@ -221,9 +221,10 @@ def shortened(tmp_path, setup_lines, notebook=None, **parameters):
     return run_notebook.with_parameters(notebook, parameters, setup)
 
 
-def run(tmp_path, setup_lines, notebook=None, **parameters):
+def run(tmp_path, setup_lines, notebook=None, stream=None, **parameters):
     """Executes ``notebook`` short, then exports it; returns both."""
-    executed = run_notebook.execute(shortened(tmp_path, setup_lines, notebook, **parameters), timeout=600)
+    notebook = shortened(tmp_path, setup_lines, notebook, **parameters)
+    executed = run_notebook.execute(notebook, timeout=600, stream=stream)
     html = tmp_path / "report.html"
     run_notebook.export_html(executed, html)
     return executed, html.read_text(encoding="utf-8")

@@ -40,3 +40,12 @@ def test_film_labels_are_legible_and_frames_keep_their_shades():
 def test_film_needs_one_step_per_frame(frames, steps, message):
     with pytest.raises(ValueError, match=message):
         film.film_html(frames, steps)
+
+
+def test_a_long_run_keeps_the_film_to_its_most_frames_first_and_last_included():
+    frames = [np.full((10, 10), step % 256, np.uint8) for step in range(0, 3800, 100)]
+
+    html = film.film_html(frames, list(range(0, 3800, 100)), scale=1, most=10)
+
+    gif = Image.open(io.BytesIO(base64.b64decode(html.split("base64,")[1].split('"')[0])))
+    assert gif.n_frames == 10
