@@ -1,20 +1,31 @@
 """Writing files and folders all or nothing: into a temporary name beside the target, then renamed.
 
 A crash, a kill or a full disk while writing leaves the previous version (or nothing) under the
-final name, never half of the new one. Temporary names start with ``.`` and end with ``.part``,
-so that they are recognisable and never taken for a finished file.
+final name, never half of the new one. Temporary names are ``.<name>.<pid>.<random>.part``:
+recognisable, never taken for a finished file, and naming the process that writes them, so that
+``sweep`` can remove what a killed process left behind without touching a live writer's work.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 PART_SUFFIX = ".part"
+_PART = re.compile(r"^\..+?\.(?P<pid>\d+)\.[^.]+\.part$")
+# A temporary name without a process id (an older version's) is stale after this long.
+_UNOWNED_PART_SECONDS = 3600
+
+
+def temporary_prefix(path: Path) -> str:
+    """The start of a temporary name for ``path``: its name and this process's id."""
+    return f".{path.name}.{os.getpid()}."
 
 
 @contextlib.contextmanager
@@ -28,7 +39,7 @@ def replacing(path: str | os.PathLike) -> Iterator[Path]:
         A path beside ``path``, not yet created, for the writer to create.
     """
     path = Path(path)
-    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=PART_SUFFIX)
+    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=temporary_prefix(path), suffix=PART_SUFFIX)
     os.close(handle)
     temp = Path(temp_name)
     try:
@@ -60,9 +71,62 @@ def folder(path: str | os.PathLike) -> Iterator[Path]:
         An empty folder beside ``path``.
     """
     path = Path(path)
-    work = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=PART_SUFFIX))
+    work = Path(tempfile.mkdtemp(dir=path.parent, prefix=temporary_prefix(path), suffix=PART_SUFFIX))
     try:
         yield work
         os.rename(work, path)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _writer_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # Another user's live process.
+    return True
+
+
+def _size(path: Path) -> int:
+    if path.is_dir() and not path.is_symlink():
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+    return path.lstat().st_size
+
+
+def sweep(folder: str | os.PathLike) -> int:
+    """Removes the temporary files and folders that a killed or crashed writer left in ``folder``.
+
+    A temporary name whose process is still running is left alone (a second notebook may be
+    writing it); one without a process id only once it is an hour old.
+
+    Returns:
+        The bytes freed.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        return 0
+    freed = 0
+    for path in folder.glob(f".*{PART_SUFFIX}"):
+        match = _PART.match(path.name)
+        if match and _writer_alive(int(match.group("pid"))):
+            continue
+        if not match and time.time() - path.lstat().st_mtime < _UNOWNED_PART_SECONDS:
+            continue
+        freed += _size(path)
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    return freed
+
+
+def sweep_and_say(folder: str | os.PathLike) -> int:
+    """``sweep``, then one line saying how much an interrupted run had left, if anything."""
+    freed = sweep(folder)
+    if freed:
+        print(f"Removed what an interrupted run left half-written in {folder} ({freed / 1e6:.1f} MB).")
+    return freed

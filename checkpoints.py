@@ -134,9 +134,11 @@ class CheckpointStore:
         Raises:
             CheckpointError: ``latest.json`` of this run cannot be read.
         """
+        own = self.run_folder(name, settings)
+        atomic.sweep_and_say(self.folder)
+        atomic.sweep_and_say(own)
         if not self.resume:
             return None, None
-        own = self.run_folder(name, settings)
         latest = own / LATEST
         if latest.is_file():
             try:

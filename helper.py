@@ -14,6 +14,8 @@ that is renamed once complete; caches are written to a temporary file, then rena
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
+import ctypes
 import dataclasses
 import functools
 import gzip
@@ -24,7 +26,9 @@ import math
 import multiprocessing
 import os
 import shutil
+import signal
 import struct
+import sys
 import tempfile
 import zipfile
 import zlib
@@ -486,7 +490,9 @@ def extract(name: str, archive: str | os.PathLike, data_dir: str | os.PathLike) 
     source = _image_source(name)
     archive, data_dir = Path(archive), Path(data_dir)
     final = data_dir / source.folder
-    work = Path(tempfile.mkdtemp(dir=data_dir, prefix=f".{source.folder}.", suffix=".part"))
+    work = Path(
+        tempfile.mkdtemp(dir=data_dir, prefix=atomic.temporary_prefix(final), suffix=atomic.PART_SUFFIX)
+    )
     try:
         if archive.name.endswith(".gz"):
             _extract_idx_gz(source, archive, work)
@@ -523,6 +529,7 @@ def download_extract(name: str, data_dir: str | os.PathLike) -> Path:
     source = _image_source(name)
     data_dir = Path(data_dir)
     folder = data_dir / source.folder
+    atomic.sweep_and_say(data_dir)
     if folder.is_dir():
         if not _has_images(folder):
             raise DataError(
@@ -554,6 +561,7 @@ def fetch(name: str, data_dir: str | os.PathLike) -> Path:
     source = _source(name)
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
+    atomic.sweep_and_say(data_dir)
     placed = [data_dir / n for n in (source.archive, *source.other_names) if (data_dir / n).is_file()]
     if not placed:
         return download(name, data_dir)
@@ -615,9 +623,52 @@ def get_image(image_path: str | os.PathLike, width: int, height: int, mode: str)
     return np.asarray(face.resize((width, height), Image.BILINEAR))
 
 
+class DamagedImageError(DataError, ValueError):
+    """An image file cannot be decoded."""
+
+
 def _decode(image_files: Sequence[str], width: int, height: int, mode: str) -> np.ndarray:
-    batch = np.stack([get_image(path, width, height, mode) for path in image_files])
+    images = []
+    for path in image_files:
+        try:
+            images.append(get_image(path, width, height, mode))
+        except Exception as error:  # PIL and simplejpeg raise many kinds; each means the same here.
+            raise DamagedImageError(
+                f"{path} cannot be read as an image ({type(error).__name__}: {error}). Replace it with a "
+                "good copy from the archive, or delete it (the data set then has one image fewer), and "
+                "run again."
+            ) from None
+    batch = np.stack(images)
     return batch.reshape((*batch.shape[:3], -1))
+
+
+def _die_with_parent() -> None:
+    """In a worker: end when the process that started it ends, even by kill -9 (Linux)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _main_is_guarded() -> bool:
+    """Whether worker processes may be spawned: spawning re-runs the main script, so a script
+    without ``if __name__ == "__main__":`` would run again in each worker."""
+    path = getattr(sys.modules.get("__main__"), "__file__", None)
+    if path is None or not path.endswith(".py"):
+        return True  # A notebook kernel, an interactive session: nothing to re-run.
+    try:
+        source = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return "__name__" in source and "__main__" in source
+
+
+def _executor(workers: int) -> concurrent.futures.Executor:
+    if _main_is_guarded():
+        # Spawned, not forked: forking a process that runs TensorFlow can deadlock.
+        context = multiprocessing.get_context("spawn")
+        return concurrent.futures.ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_die_with_parent
+        )
+    return concurrent.futures.ThreadPoolExecutor(workers)
 
 
 def get_batch(image_files: Sequence[str], width: int, height: int, mode: str) -> np.ndarray:
@@ -686,30 +737,65 @@ def build_cache(
     """
     cache_path = Path(cache_path)
     count, height, width, _ = shape
+    needed = int(np.prod(shape)) + 128
+    free = shutil.disk_usage(cache_path.parent).free
+    if free < needed:
+        raise DataError(
+            f"The cache of {count} images needs {needed / 1e6:.0f} MB in {cache_path.parent}, which has "
+            f"{free / 1e6:.0f} MB free. Free some space there (or pass Dataset(..., cache_dir=...) another "
+            "folder) and run again."
+        )
     starts = range(0, count, _CACHE_CHUNK)
     chunks = [image_files[start : start + _CACHE_CHUNK] for start in starts]
     workers = min(workers or os.cpu_count() or 1, len(chunks))
-    with atomic.replacing(cache_path) as temp:
-        cache = np.lib.format.open_memmap(temp, mode="w+", dtype=np.uint8, shape=shape)
-        with tqdm(total=count, desc=f"Caching {count} images", unit="img") as progress:
-            decode = functools.partial(_decode, width=width, height=height, mode=mode)
-            if workers == 1:
-                pool = None
-                decoded = map(decode, chunks)
-            else:
-                # Spawned, not forked: forking a process that runs TensorFlow can deadlock.
-                context = multiprocessing.get_context("spawn")
-                pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=context)
-                decoded = pool.map(decode, chunks)
-            try:
-                for start, images in zip(starts, decoded, strict=True):
-                    cache[start : start + len(images)] = images
-                    progress.update(len(images))
-            finally:
-                if pool is not None:
-                    pool.shutdown(cancel_futures=True)
-        cache.flush()
-        del cache
+    try:
+        with atomic.replacing(cache_path) as temp:
+            cache = np.lib.format.open_memmap(temp, mode="w+", dtype=np.uint8, shape=shape)
+            # Claim the disk space now: a full disk then fails here, as an error, and not later as a
+            # SIGBUS in a write to the memory-mapped file.
+            with open(temp, "r+b") as stream:
+                os.posix_fallocate(stream.fileno(), 0, temp.stat().st_size)
+            with tqdm(total=count, desc=f"Caching {count} images", unit="img") as progress:
+                decode = functools.partial(_decode, width=width, height=height, mode=mode)
+                pool = None if workers == 1 else _executor(workers)
+                decoded = map(decode, chunks) if pool is None else pool.map(decode, chunks)
+                try:
+                    for start, images in zip(starts, decoded, strict=True):
+                        cache[start : start + len(images)] = images
+                        progress.update(len(images))
+                finally:
+                    if pool is not None:
+                        pool.shutdown(cancel_futures=True)
+            cache.flush()
+            del cache
+    except OSError as error:
+        raise DataError(
+            f"Writing the cache {cache_path} failed ({error.strerror or error}). Free space in "
+            f"{cache_path.parent} (it needs {needed / 1e6:.0f} MB) and run again."
+        ) from error
+
+
+def _cache_seal(cache_path: Path) -> dict:
+    """What a finished cache file looks like: its size and a digest of its header and first rows."""
+    with open(cache_path, "rb") as stream:
+        head = stream.read(1 << 16)
+    return {"bytes": cache_path.stat().st_size, "head_sha256": hashlib.sha256(head).hexdigest()}
+
+
+def _cache_problem(cache_path: Path, stamp_path: Path, expected: dict) -> str | None:
+    """Why the cache cannot be used as it is ('missing', 'is out of date'...), or None."""
+    if not cache_path.is_file():
+        return "missing"
+    try:
+        stamp = json.loads(stamp_path.read_text())
+        fits = all(stamp[key] == value for key, value in expected.items())
+    except (OSError, ValueError, KeyError, TypeError):
+        return "has no readable stamp (an interrupted run?)"
+    if not fits:
+        return "is out of date (the images changed)"
+    if {key: stamp.get(key) for key in ("bytes", "head_sha256")} != _cache_seal(cache_path):
+        return "is incomplete or damaged (an interrupted run, or a full disk?)"
+    return None
 
 
 class Dataset:
@@ -781,12 +867,15 @@ class Dataset:
         if self._images is None:
             cache_path = self._cache_path()
             stamp_path = cache_path.with_suffix(".json")
-            fingerprint = _fingerprint(self.data_files)
-            stamp = json.loads(stamp_path.read_text()) if stamp_path.is_file() else {}
-            if not cache_path.is_file() or stamp.get("fingerprint") != fingerprint:
+            expected = {"fingerprint": _fingerprint(self.data_files), "shape": list(self.shape)}
+            atomic.sweep_and_say(self.cache_dir)
+            problem = _cache_problem(cache_path, stamp_path, expected)
+            if problem:
+                if problem != "missing":
+                    print(f"The cache {cache_path.name} {problem}: building it again.")
                 self.cache_dir.mkdir(parents=True, exist_ok=True)
                 build_cache(self.data_files, self.shape, self.image_mode, cache_path)
-                atomic.write_text(stamp_path, json.dumps({"fingerprint": fingerprint}))
+                atomic.write_text(stamp_path, json.dumps({**expected, **_cache_seal(cache_path)}))
             self._images = np.load(cache_path, mmap_mode="r")
         return self._images
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import nbformat
 
+import atomic
 import run_notebook
 
 HERE = Path(__file__).resolve().parent
@@ -103,13 +104,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "-o", "--output", type=Path, default=STUDENT, help=f"where to write it (default: {STUDENT.name})"
     )
+    parser.add_argument(
+        "--force", action="store_true", help="overwrite the output even if it was edited since it was written"
+    )
     args = parser.parse_args(argv)
     if args.output.suffix != ".ipynb" or args.output.resolve() == SOLUTION:
         parser.error(f"--output must be a new .ipynb file other than {SOLUTION.name}, got {args.output}")
     if not args.output.parent.is_dir():
         parser.error(f"--output: the folder {args.output.parent} does not exist; create it first")
     notebook = student_edition(nbformat.read(SOLUTION, as_version=4))
-    nbformat.write(notebook, args.output)
+    text = nbformat.writes(notebook) + "\n"
+    if args.output.is_file() and args.output.read_text(encoding="utf-8") != text and not args.force:
+        parser.error(
+            f"{args.output} exists and differs from a fresh student edition (a learner's work?): "
+            "keeping it. Choose another --output, or add --force to overwrite it."
+        )
+    atomic.write_text(args.output, text)
     print(f"Wrote {args.output}: {', '.join(PLACEHOLDERS)} and the hyperparameters are left for the learner.")
     return 0
 

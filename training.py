@@ -30,7 +30,10 @@ import io
 import itertools
 import math
 import re
+import signal
 import sys
+import threading
+import time
 from collections.abc import Iterator
 
 import numpy as np
@@ -144,6 +147,7 @@ class Run:
         seed: int = 0,
         verbose: bool = True,
         show=None,
+        save_minutes: float | None = 5.0,
     ) -> None:
         """Describes the run; nothing happens until ``train`` iterates ``get_batches``.
 
@@ -169,6 +173,9 @@ class Run:
             verbose: Show a progress bar for each epoch, and the notes.
             show: ``show(grid, caption)`` shows the film's frame at the end of each epoch, e.g.
                 ``film.show_grid``; None to show none.
+            save_minutes: Also save a checkpoint whenever this many minutes passed since the
+                last one, so that a crash or a kill loses at most that much; None for epoch
+                ends only.
 
         Raises:
             ValueError: A count is not a whole number in its range.
@@ -189,7 +196,8 @@ class Run:
         self.sampler, self.store, self.judge = sampler, store, judge
         self.settings = {**(settings or {}), "run": name, "epochs": epochs, "batch_size": batch_size}
         self.quality_samples, self.show_every, self.seed = quality_samples, show_every, seed
-        self.verbose, self.show = verbose, show
+        self.verbose, self.show, self.save_minutes = verbose, show, save_minutes
+        self._saved_at = time.monotonic()
         self._film_z = np.random.default_rng(seed).uniform(-1, 1, (film_size, z_dim))
         self.step = self.epoch = self.batch_in_epoch = 0
         self.losses: dict[str, list[float]] = {"step": [], "d_loss": [], "g_loss": []}
@@ -204,11 +212,14 @@ class Run:
         self._last_losses: tuple[float, float] | None = None
         self._saved_step: int | None = None
         self._stdout = sys.stdout
-        self._reader = self._reading = self._bar = None
+        self._reader = self._reading = self._bar = self._sigterm = None
 
     # The with-block around the call of train: reads the losses it prints.
 
     def __enter__(self) -> Run:
+        if threading.current_thread() is threading.main_thread():
+            # A kill, a scheduler or a container stop sends SIGTERM: save and stop as for Ctrl-C.
+            self._sigterm = signal.signal(signal.SIGTERM, _interrupt)
         self._stdout = sys.stdout
         self._reader = _LineReader(self._stdout, self._take_losses)
         self._reading = contextlib.redirect_stdout(self._reader)
@@ -216,6 +227,9 @@ class Run:
         return self
 
     def __exit__(self, *error) -> None:
+        if self._sigterm is not None:
+            signal.signal(signal.SIGTERM, self._sigterm)
+            self._sigterm = None
         self._reading.__exit__(*error)
         self._reader.close_line()
         self._reading = None
@@ -298,6 +312,9 @@ class Run:
                     raise TrainingDiverged(self._divergence(f"{which} loss became {value}"))
         if self.step % self.show_every == 0:
             self._draw_frame()
+        due = self.save_minutes is not None and time.monotonic() - self._saved_at >= 60 * self.save_minutes
+        if due and self._saver is not None:
+            self._save()
 
     # The session train trains in.
 
@@ -406,6 +423,16 @@ class Run:
         )
 
     def _save(self) -> None:
+        """Saves a checkpoint of the session's variables and the run's state.
+
+        Raises:
+            TrainingDiverged: A weight is NaN or infinite: such a checkpoint is never kept.
+        """
+        import tensorflow.compat.v1 as tf
+
+        weights = self._session.run(self._session.graph.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES))
+        if not all(np.all(np.isfinite(value)) for value in weights):
+            raise TrainingDiverged(self._divergence("A weight of the networks became NaN or infinite"))
         state = {
             "step": self.step,
             "epoch": self.epoch,
@@ -417,7 +444,7 @@ class Run:
         self.checkpoint = self.store.save(
             self.name, self.settings, self._session, self._saver, state, self.frames
         )
-        self._saved_step = self.step
+        self._saved_step, self._saved_at = self.step, time.monotonic()
 
     def _save_on_stop(self) -> None:
         """Saves a checkpoint when train stops mid-epoch (Ctrl-C, an error), if the session is open."""
@@ -425,7 +452,7 @@ class Run:
             return
         try:
             self._save()
-        except Exception as error:  # Saving must not hide why training stopped.
+        except Exception as error:  # Saving must not hide why training stopped (diverged weights too).
             self.note(f"{self.name}: stopped at step {self.step}; the checkpoint could not be saved: {error}")
             return
         self.note(
@@ -494,6 +521,10 @@ class Run:
             )
         variables = [v for v in tf.global_variables() if v.op.name in self._weights]
         session.run([v.assign(self._weights[v.op.name]) for v in variables])
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt(f"stopped by signal {signal.Signals(signum).name}")
 
 
 def _require_whole(label: str, value, low: int) -> None:

@@ -3,6 +3,7 @@
 import gzip
 import os
 import socket
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -498,3 +499,12 @@ def test_fetch_downloads_a_file_once_and_then_verifies_the_placed_copy(httpserve
 def test_a_file_is_not_an_image_data_set(tmp_path):
     with pytest.raises(ValueError, match=r"not an image data set.*helper.fetch\('mnist-test-labels'"):
         helper.download_extract("mnist-test-labels", tmp_path)
+
+
+def test_the_readme_places_every_file_with_the_tables_size_and_checksum():
+    readme = (Path(helper.__file__).parent / "README.md").read_text()
+
+    for name in (*helper.MNIST_FILES, "celeba"):
+        source = helper.SOURCES[name]
+        row = next(line for line in readme.splitlines() if f"`{source.archive}`" in line and "|" in line)
+        assert f"{source.size:,} bytes" in row and source.sha256 in row, row

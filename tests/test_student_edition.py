@@ -141,3 +141,19 @@ def test_a_wrong_argument_writes_nothing_and_says_why(argv, message, capsys, mon
     assert stopped.value.code == 2
     assert message in capsys.readouterr().err
     assert run_notebook.NOTEBOOK.read_bytes() == before
+
+
+def test_an_edited_student_notebook_is_kept_unless_forced(tmp_path, capsys):
+    path = tmp_path / "exercise.ipynb"
+    assert student_edition.main(["-o", str(path)]) == 0
+    assert student_edition.main(["-o", str(path)]) == 0, "an unchanged edition is simply written again"
+    path.write_text(path.read_text().replace("# TODO: Build the model", "my own code"))
+    edited = path.read_text()
+
+    with pytest.raises(SystemExit) as stopped:
+        student_edition.main(["-o", str(path)])
+
+    assert stopped.value.code == 2 and "add --force to overwrite it" in capsys.readouterr().err
+    assert path.read_text() == edited
+    assert student_edition.main(["-o", str(path), "--force"]) == 0
+    assert "my own code" not in path.read_text()

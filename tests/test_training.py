@@ -3,6 +3,7 @@
 import functools
 import inspect
 import json
+import signal
 
 import numpy as np
 import pytest
@@ -34,18 +35,16 @@ def make_run(tmp_path, notebook, data, epochs=2, learning_rate=0.0005, resume=Tr
     store = checkpoints.CheckpointStore(tmp_path / "checkpoints", resume=resume)
     settings = checkpoints.settings_of(notebook, learning_rate=learning_rate, data="test digits")
     generator = notebook["generator"]
+    defaults = {"sampler": lambda z: generator(z, 1, is_train=False), "show_every": 2, "verbose": False}
     return training.Run(
         "digits",
         data,
         epochs=epochs,
         batch_size=BATCH,
         z_dim=Z_DIM,
-        sampler=lambda z: generator(z, 1, is_train=False),
         store=store,
         settings=settings,
-        show_every=2,
-        verbose=False,
-        **options,
+        **{**defaults, **options},
     )
 
 
@@ -341,3 +340,41 @@ def test_bad_run_settings_are_named(data, options, message):
 
     with pytest.raises(ValueError, match=message):
         training.Run("digits", ArrayData(data), **settings)
+
+
+def test_sigterm_saves_a_checkpoint_as_ctrl_c_does(every_step, tmp_path, data):
+    class Terminated(ArrayData):
+        def get_batches(self, batch_size):
+            for index, batch in enumerate(super().get_batches(batch_size)):
+                if index == 3:
+                    signal.raise_signal(signal.SIGTERM)  # As `kill PID` or a container stop.
+                yield batch
+
+    run = make_run(tmp_path, every_step, Terminated(data))
+
+    with pytest.raises(KeyboardInterrupt, match="SIGTERM"):
+        train_run(every_step, run)
+
+    assert checkpoint_steps(tmp_path) == ("step-0000003", ["step-0000003"])
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL, "the handler is the user's again"
+
+
+def test_checkpoints_come_every_few_minutes_too(notebook, tmp_path, data, monkeypatch):
+    clock = iter(range(0, 10_000, 200))  # Each look at the clock: 200 s later.
+    monkeypatch.setattr(training.time, "monotonic", lambda: next(clock))
+    saved = []
+    run = make_run(tmp_path, notebook, ArrayData(data), epochs=1, save_minutes=5)
+    monkeypatch.setattr(run, "_save", lambda original=run._save: saved.append(run.step) or original())
+
+    train_run(notebook, run)
+
+    assert saved == [2, 4, 4], "after 400 s (over 5 minutes), again 400 s later, and at the epoch's end"
+
+
+def test_weights_that_became_nan_are_never_saved(notebook, tmp_path, data):
+    run = make_run(tmp_path, notebook, ArrayData(data, nan_from=0), epochs=1, sampler=None)
+
+    with pytest.raises(training.TrainingDiverged, match="A weight of the networks became NaN"):
+        train_run(notebook, run)
+
+    assert not (tmp_path / "checkpoints").exists()

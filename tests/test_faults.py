@@ -1,0 +1,269 @@
+"""Faults a careless or unlucky user meets: kills at a chosen point, full disks, damaged files.
+
+Each test reproduces one, then asserts that the message names the problem and the fix, that
+nothing half-written stays, and that the next run recovers by itself. The kills are real:
+``kill -9`` of a subprocess at the chosen moment.
+"""
+
+import errno
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import ArrayData
+from PIL import Image
+
+import atomic
+import checkpoints
+import helper
+import training
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def killed_at_a_chosen_point(tmp_path, body: str) -> subprocess.CompletedProcess:
+    """Runs ``body`` in a new Python process; the body kills itself with SIGKILL where it must."""
+    script = tmp_path / "victim.py"
+    script.write_text(textwrap.dedent(body))
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    done = subprocess.run([sys.executable, str(script)], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == -signal.SIGKILL, done.stderr[-2000:]
+    return done
+
+
+def parts(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.rglob(f"*{atomic.PART_SUFFIX}"))
+
+
+def test_kill_9_while_a_checkpoint_is_saved_then_the_next_run_sweeps_and_resumes(tmp_path, capsys):
+    killed_at_a_chosen_point(
+        tmp_path,
+        f"""
+        import os, signal
+        import numpy as np
+        import tensorflow.compat.v1 as tf
+        import checkpoints, run_notebook, training
+        from tests.conftest import ArrayData
+
+        notebook = run_notebook.load_functions()
+        saves = []
+        original = tf.train.Saver.save
+
+        def save_then_die(self, sess, path, **kwargs):
+            original(self, sess, path, **kwargs)
+            saves.append(path)
+            if len(saves) == 2:  # The second checkpoint's files are written, not yet renamed.
+                os.kill(os.getpid(), signal.SIGKILL)
+
+        tf.train.Saver.save = save_then_die
+        data = np.random.default_rng(0).uniform(-0.5, 0.5, (32, 28, 28, 1)).astype(np.float32)
+        store = checkpoints.CheckpointStore({str(tmp_path / "checkpoints")!r})
+        run = training.Run("digits", ArrayData(data), epochs=2, batch_size=8, z_dim=16, store=store,
+                           settings=checkpoints.settings_of(notebook), verbose=False)
+        with tf.Graph().as_default(), run:
+            notebook["train"](2, 8, 16, 0.0005, 0.5, run.get_batches, run.data_shape, "L")
+        """,
+    )
+    [folder] = (tmp_path / "checkpoints").iterdir()
+    assert parts(folder) != [], "the kill left a half-written checkpoint"
+    assert json.loads((folder / checkpoints.LATEST).read_text())["checkpoint"] == "step-0000004"
+
+    import run_notebook
+
+    notebook = run_notebook.load_functions()
+    data = np.random.default_rng(0).uniform(-0.5, 0.5, (32, 28, 28, 1)).astype(np.float32)
+    source = ArrayData(data)
+    store = checkpoints.CheckpointStore(tmp_path / "checkpoints")
+    run = training.Run(
+        "digits",
+        source,
+        epochs=2,
+        batch_size=8,
+        z_dim=16,
+        store=store,
+        settings=checkpoints.settings_of(notebook),
+        verbose=False,
+    )
+    import tensorflow.compat.v1 as tf
+
+    with tf.Graph().as_default(), run:
+        notebook["train"](2, 8, 16, 0.0005, 0.5, run.get_batches, run.data_shape, "L")
+
+    assert "Removed what an interrupted run left half-written" in capsys.readouterr().out
+    assert parts(tmp_path) == []
+    assert source.served == [0, 1, 2, 3], "resumed at epoch 2, from the last good checkpoint"
+    assert run.step == 8
+
+
+def digit_files(folder: Path, count: int) -> list[str]:
+    folder.mkdir(parents=True)
+    paths = []
+    for index, pixels in enumerate(np.random.default_rng(0).integers(0, 256, (count, 28, 28), np.uint8)):
+        Image.fromarray(pixels, "L").save(folder / f"image_{index}.jpg")
+        paths.append(str(folder / f"image_{index}.jpg"))
+    return paths
+
+
+def test_kill_9_while_the_cache_is_built_leaves_no_workers_and_the_next_run_rebuilds(tmp_path, capsys):
+    files = digit_files(tmp_path / "data" / "mnist", 1200)
+    done = killed_at_a_chosen_point(
+        tmp_path,
+        f"""
+        import os, signal, sys, time
+        import helper
+
+        if __name__ == "__main__":
+            original = helper.build_cache.__globals__["tqdm"]
+
+            class DieAfterTheFirstChunk(original):
+                def update(self, n=1):
+                    super().update(n)
+                    children = [int(p) for p in os.listdir("/proc") if p.isdigit()
+                                and open(f"/proc/{{p}}/stat").read().split()[3] == str(os.getpid())]
+                    print("workers", *children, flush=True)
+                    os.kill(os.getpid(), signal.SIGKILL)
+
+            helper.build_cache.__globals__["tqdm"] = DieAfterTheFirstChunk
+            dataset = helper.Dataset("mnist", {files!r})
+            dataset.images
+        """,
+    )
+    workers = [int(pid) for pid in done.stdout.split("workers")[-1].split()]
+    cache_dir = tmp_path / "data" / ".cache"
+    assert parts(cache_dir) != [], "the kill left a half-written cache"
+    time.sleep(1)
+    alive = [pid for pid in workers if Path(f"/proc/{pid}").exists() and "Z" not in _state(pid)]
+    assert alive == [], "the cache's workers die with their parent"
+
+    images = helper.Dataset("mnist", files).images
+
+    assert images.shape == (1200, 28, 28, 1)
+    assert "Removed what an interrupted run left half-written" in capsys.readouterr().out
+    assert parts(cache_dir) == []
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2]
+    except OSError:
+        return "Z"
+
+
+def test_a_script_without_a_main_guard_builds_the_cache_quietly(tmp_path):
+    files = digit_files(tmp_path / "data" / "mnist", 1100)
+    script = tmp_path / "plain.py"
+    script.write_text(f"import helper\nprint(helper.Dataset('mnist', {files!r}).images.shape)\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+    done = subprocess.run([sys.executable, str(script)], cwd=ROOT, env=env, capture_output=True, text=True)
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().endswith("(1100, 28, 28, 1)")
+    assert "BrokenProcessPool" not in done.stderr and "bootstrapping" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    "damage, note",
+    [
+        (lambda stamp, cache: stamp.write_text(""), "has no readable stamp"),
+        (lambda stamp, cache: stamp.write_text("{}"), "has no readable stamp"),
+        (lambda stamp, cache: cache.write_bytes(cache.read_bytes()[:1000]), "is incomplete or damaged"),
+        (lambda stamp, cache: cache.write_bytes(b"\0" * cache.stat().st_size), "is incomplete or damaged"),
+    ],
+    ids=["empty stamp", "stamp without fields", "truncated cache", "zeroed cache"],
+)
+def test_a_damaged_cache_or_stamp_is_rebuilt_with_a_note(mnist_files, damage, note, capsys):
+    first = helper.Dataset("mnist", mnist_files)
+    expected = np.array(first.images)
+    cache = first._cache_path()
+    damage(cache.with_suffix(".json"), cache)
+
+    again = helper.Dataset("mnist", mnist_files).images
+
+    said = capsys.readouterr().out
+    assert f"The cache {cache.name} {note}" in said and "building it again." in said
+    np.testing.assert_array_equal(again, expected)
+
+
+def test_a_damaged_image_is_named_with_what_to_do(mnist_files):
+    Path(mnist_files[7]).write_bytes(b"\xff\xd8 not really a jpeg")
+
+    with pytest.raises(helper.DamagedImageError) as error:
+        _ = helper.Dataset("mnist", mnist_files).images
+
+    message = str(error.value)
+    assert message.startswith(f"{mnist_files[7]} cannot be read as an image")
+    assert "Replace it with a good copy" in message and "or delete it" in message
+    assert parts(Path(mnist_files[0]).parent.parent) == []
+
+
+def test_not_enough_disk_for_the_cache_says_how_much_is_needed(mnist_files, monkeypatch):
+    monkeypatch.setattr(helper.shutil, "disk_usage", lambda path: type("Usage", (), {"free": 10_000})())
+
+    with pytest.raises(helper.DataError, match=r"needs 0 MB in .*, which has 0 MB free\. Free some space"):
+        _ = helper.Dataset("mnist", mnist_files).images
+
+
+def test_a_full_disk_while_writing_the_cache_is_a_data_error_and_leaves_nothing(mnist_files, monkeypatch):
+    def full(fd, offset, length):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(helper.os, "posix_fallocate", full)
+
+    with pytest.raises(helper.DataError, match=r"No space left on device.*Free space in"):
+        _ = helper.Dataset("mnist", mnist_files).images
+
+    assert parts(Path(mnist_files[0]).parent.parent) == []
+
+
+def test_a_live_writers_part_is_left_alone_and_a_dead_ones_is_swept(tmp_path):
+    live = tmp_path / f".cache.npy.{os.getpid()}.abc123.part"
+    live.write_bytes(b"in progress")
+    dead_pid = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True)
+    dead = tmp_path / f".cache.npy.{int(dead_pid.stdout)}.def456.part"
+    dead.write_bytes(b"x" * 1000)
+
+    assert atomic.sweep(tmp_path) == 1000
+    assert live.exists() and not dead.exists()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda step: (step / "state.json").write_text('{"step": 4}'),
+        lambda step: next(step.glob("model.data-*")).write_bytes(b"truncated"),
+        lambda step: (step / "frames.npy").unlink(),
+    ],
+    ids=["state without a field", "truncated model file", "frames missing"],
+)
+def test_an_unreadable_checkpoint_is_a_checkpoint_error_naming_the_folder(notebook, tmp_path, damage):
+    import tensorflow.compat.v1 as tf
+
+    def train_once():
+        run = training.Run(
+            "digits",
+            ArrayData(np.zeros((16, 28, 28, 1), np.float32)),
+            epochs=1,
+            batch_size=8,
+            z_dim=16,
+            store=checkpoints.CheckpointStore(tmp_path),
+            settings=checkpoints.settings_of(notebook),
+            verbose=False,
+        )
+        with tf.Graph().as_default(), run:
+            notebook["train"](1, 8, 16, 0.0005, 0.5, run.get_batches, run.data_shape, "L")
+        return run
+
+    damage(train_once().checkpoint)
+
+    with pytest.raises(
+        checkpoints.CheckpointError, match=r"cannot be read.*Delete the folder .*resume = False"
+    ):
+        train_once()
