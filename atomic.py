@@ -97,36 +97,43 @@ def _size(path: Path) -> int:
     return path.lstat().st_size
 
 
-def sweep(folder: str | os.PathLike) -> int:
+def sweep(folder: str | os.PathLike) -> tuple[int, int]:
     """Removes the temporary files and folders that a killed or crashed writer left in ``folder``.
 
     A temporary name whose process is still running is left alone (a second notebook may be
     writing it); one without a process id only once it is an hour old.
 
     Returns:
-        The bytes freed.
+        How many files and folders were removed, and the bytes freed.
     """
     folder = Path(folder)
     if not folder.is_dir():
-        return 0
-    freed = 0
+        return 0, 0
+    removed = freed = 0
     for path in folder.glob(f".*{PART_SUFFIX}"):
         match = _PART.match(path.name)
         if match and _writer_alive(int(match.group("pid"))):
             continue
         if not match and time.time() - path.lstat().st_mtime < _UNOWNED_PART_SECONDS:
             continue
-        freed += _size(path)
+        removed, freed = removed + 1, freed + _size(path)
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
         else:
             path.unlink(missing_ok=True)
-    return freed
+    return removed, freed
 
 
 def sweep_and_say(folder: str | os.PathLike) -> int:
-    """``sweep``, then one line saying how much an interrupted run had left, if anything."""
-    freed = sweep(folder)
-    if freed:
-        print(f"Removed what an interrupted run left half-written in {folder} ({freed / 1e6:.1f} MB).")
+    """``sweep``, then one line saying how much an interrupted run had left, if anything.
+
+    Returns:
+        The bytes freed.
+    """
+    removed, freed = sweep(folder)
+    if removed:
+        print(
+            f"Removed what an interrupted run left half-written in {folder}: {removed} temporary "
+            f"file(s), {freed / 1e6:.1f} MB."
+        )
     return freed

@@ -627,25 +627,33 @@ class DamagedImageError(DataError, ValueError):
     """An image file cannot be decoded."""
 
 
-def _decode(image_files: Sequence[str], width: int, height: int, mode: str) -> np.ndarray:
-    images = []
-    for path in image_files:
+def _decode(
+    image_files: Sequence[str], width: int, height: int, mode: str, skip_damaged: bool = False
+) -> tuple[np.ndarray, list[int]]:
+    """Decodes a chunk of images; returns them and the positions of the damaged ones (left black)."""
+    channels = 1 if mode == "L" else 3
+    batch = np.zeros((len(image_files), height, width, channels), np.uint8)
+    damaged = []
+    for index, path in enumerate(image_files):
         try:
-            images.append(get_image(path, width, height, mode))
+            batch[index] = get_image(path, width, height, mode).reshape(height, width, channels)
         except Exception as error:  # PIL and simplejpeg raise many kinds; each means the same here.
-            raise DamagedImageError(
-                f"{path} cannot be read as an image ({type(error).__name__}: {error}). Replace it with a "
-                "good copy from the archive, or delete it (the data set then has one image fewer), and "
-                "run again."
-            ) from None
-    batch = np.stack(images)
-    return batch.reshape((*batch.shape[:3], -1))
+            if not skip_damaged:
+                raise DamagedImageError(
+                    f"{path} cannot be read as an image ({type(error).__name__}: {error}). Replace it with "
+                    "a good copy from the archive, or delete it, or leave it out with "
+                    "Dataset(..., skip_damaged=True); then run again."
+                ) from None
+            damaged.append(index)
+    return batch, damaged
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent: int) -> None:
     """In a worker: end when the process that started it ends, even by kill -9 (Linux)."""
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # The parent died before this worker was up: end now.
+        os._exit(1)
 
 
 def _main_is_guarded() -> bool:
@@ -666,7 +674,7 @@ def _executor(workers: int) -> concurrent.futures.Executor:
         # Spawned, not forked: forking a process that runs TensorFlow can deadlock.
         context = multiprocessing.get_context("spawn")
         return concurrent.futures.ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_die_with_parent
+            workers, mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),)
         )
     return concurrent.futures.ThreadPoolExecutor(workers)
 
@@ -683,7 +691,7 @@ def get_batch(image_files: Sequence[str], width: int, height: int, mode: str) ->
     Returns:
         The images, as in the original project (not rescaled).
     """
-    return _decode(image_files, width, height, mode).astype(np.float32)
+    return _decode(image_files, width, height, mode)[0].astype(np.float32)
 
 
 def images_square_grid(images: np.ndarray, mode: str) -> Image.Image:
@@ -723,7 +731,8 @@ def build_cache(
     mode: str,
     cache_path: str | os.PathLike,
     workers: int | None = None,
-) -> None:
+    skip_damaged: bool = False,
+) -> list[str]:
     """Decodes every image once into a uint8 ``.npy`` file, in parallel across cores.
 
     Written to a temporary file beside ``cache_path`` and renamed when complete.
@@ -734,6 +743,15 @@ def build_cache(
         mode: PIL mode of the images.
         cache_path: Where the cache is written.
         workers: Worker processes; defaults to the number of cores.
+        skip_damaged: Leave out the images that cannot be decoded, instead of stopping.
+
+    Returns:
+        The damaged images left out (none unless ``skip_damaged``); the cache then holds
+        that many images fewer than ``shape`` says.
+
+    Raises:
+        DamagedImageError: An image cannot be decoded, naming it.
+        DataError: Not enough disk space, or writing failed.
     """
     cache_path = Path(cache_path)
     count, height, width, _ = shape
@@ -756,23 +774,34 @@ def build_cache(
             with open(temp, "r+b") as stream:
                 os.posix_fallocate(stream.fileno(), 0, temp.stat().st_size)
             with tqdm(total=count, desc=f"Caching {count} images", unit="img") as progress:
-                decode = functools.partial(_decode, width=width, height=height, mode=mode)
+                decode = functools.partial(
+                    _decode, width=width, height=height, mode=mode, skip_damaged=skip_damaged
+                )
                 pool = None if workers == 1 else _executor(workers)
                 decoded = map(decode, chunks) if pool is None else pool.map(decode, chunks)
+                damaged = []
                 try:
-                    for start, images in zip(starts, decoded, strict=True):
+                    for start, (images, bad) in zip(starts, decoded, strict=True):
                         cache[start : start + len(images)] = images
+                        damaged += [start + index for index in bad]
                         progress.update(len(images))
                 finally:
                     if pool is not None:
                         pool.shutdown(cancel_futures=True)
             cache.flush()
+            if damaged:
+                _leave_out(cache, damaged, cache_path)
+                named = ", ".join(image_files[index] for index in damaged[:3])
+                print(
+                    f"Left out {len(damaged)} damaged image(s): {named}{' ...' if len(damaged) > 3 else ''}"
+                )
             del cache
     except OSError as error:
         raise DataError(
             f"Writing the cache {cache_path} failed ({error.strerror or error}). Free space in "
             f"{cache_path.parent} (it needs {needed / 1e6:.0f} MB) and run again."
         ) from error
+    return [image_files[index] for index in damaged]
 
 
 def _cache_seal(cache_path: Path) -> dict:
@@ -798,6 +827,27 @@ def _cache_problem(cache_path: Path, stamp_path: Path, expected: dict) -> str | 
     return None
 
 
+def _leave_out(cache: np.ndarray, damaged: list[int], cache_path: Path) -> None:
+    """Replaces the cache's temporary file by one without the rows of the damaged images."""
+    kept = np.setdiff1d(np.arange(len(cache)), damaged)
+    handle, name = tempfile.mkstemp(
+        dir=cache_path.parent, prefix=atomic.temporary_prefix(cache_path), suffix=atomic.PART_SUFFIX
+    )
+    os.close(handle)
+    try:
+        compact = np.lib.format.open_memmap(
+            name, mode="w+", dtype=np.uint8, shape=(len(kept), *cache.shape[1:])
+        )
+        step = _CACHE_CHUNK * 8
+        for start in range(0, len(kept), step):
+            compact[start : start + step] = cache[kept[start : start + step]]
+        compact.flush()
+        del compact
+        os.replace(name, cache.filename)
+    finally:
+        Path(name).unlink(missing_ok=True)
+
+
 class Dataset:
     """A data set's images, served in shuffled batches from an on-disk cache.
 
@@ -818,6 +868,7 @@ class Dataset:
         *,
         cache_dir: str | os.PathLike | None = None,
         seed: int | None = None,
+        skip_damaged: bool = False,
     ) -> None:
         """Describes the data set; nothing is decoded until the first batch.
 
@@ -827,6 +878,8 @@ class Dataset:
             cache_dir: Folder for the cache; defaults to ``.cache`` beside the images'
                 folder (``data/.cache`` for ``data/mnist/*.jpg``).
             seed: Seed of the shuffling, for repeatable epochs.
+            skip_damaged: Leave out images that cannot be decoded (with a count) instead of
+                stopping at the first; ``shape`` then counts the images kept.
 
         Raises:
             ValueError: Unknown ``dataset_name``, or no files.
@@ -847,6 +900,7 @@ class Dataset:
             cache_dir = Path(image_folder).parent / ".cache"
         self.cache_dir = Path(cache_dir)
         self._rng = np.random.default_rng(seed)
+        self.skip_damaged = skip_damaged
         self._images: np.ndarray | None = None
 
     @property
@@ -874,9 +928,13 @@ class Dataset:
                 if problem != "missing":
                     print(f"The cache {cache_path.name} {problem}: building it again.")
                 self.cache_dir.mkdir(parents=True, exist_ok=True)
-                build_cache(self.data_files, self.shape, self.image_mode, cache_path)
-                atomic.write_text(stamp_path, json.dumps({**expected, **_cache_seal(cache_path)}))
+                skipped = build_cache(
+                    self.data_files, self.shape, self.image_mode, cache_path, skip_damaged=self.skip_damaged
+                )
+                stamp = {**expected, **_cache_seal(cache_path), "skipped": skipped}
+                atomic.write_text(stamp_path, json.dumps(stamp))
             self._images = np.load(cache_path, mmap_mode="r")
+            self.shape = self._images.shape  # Fewer when damaged images were left out.
         return self._images
 
     def get_batches(self, batch_size: int) -> Iterator[np.ndarray]:

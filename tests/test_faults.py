@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 from conftest import ArrayData
 from PIL import Image
+from werkzeug import Response
 
 import atomic
 import checkpoints
@@ -33,7 +34,12 @@ def killed_at_a_chosen_point(tmp_path, body: str) -> subprocess.CompletedProcess
     script = tmp_path / "victim.py"
     script.write_text(textwrap.dedent(body))
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
-    done = subprocess.run([sys.executable, str(script)], cwd=ROOT, env=env, capture_output=True, text=True)
+    # Files, not pipes: a process the victim left behind would hold a pipe open, and the test hang.
+    with open(tmp_path / "out", "w+") as out, open(tmp_path / "err", "w+") as err:
+        done = subprocess.run(
+            [sys.executable, str(script)], cwd=ROOT, env=env, stdout=out, stderr=err, timeout=300
+        )
+    done.stdout, done.stderr = (tmp_path / "out").read_text(), (tmp_path / "err").read_text()
     assert done.returncode == -signal.SIGKILL, done.stderr[-2000:]
     return done
 
@@ -204,6 +210,21 @@ def test_a_damaged_image_is_named_with_what_to_do(mnist_files):
     assert parts(Path(mnist_files[0]).parent.parent) == []
 
 
+def test_damaged_images_can_be_left_out_with_a_count(mnist_files, capsys):
+    for index in (3, 40):
+        Path(mnist_files[index]).write_bytes(b"")
+    good = np.delete(
+        helper.get_batch(mnist_files[:3] + mnist_files[4:40] + mnist_files[41:], 28, 28, "L"), [], 0
+    )
+
+    dataset = helper.Dataset("mnist", mnist_files, skip_damaged=True)
+
+    np.testing.assert_array_equal(dataset.images, good)
+    assert dataset.shape == (58, 28, 28, 1)
+    assert f"Left out 2 damaged image(s): {mnist_files[3]}, {mnist_files[40]}" in capsys.readouterr().out
+    assert len(list(helper.Dataset("mnist", mnist_files, skip_damaged=True).get_batches(29))) == 2, "cached"
+
+
 def test_not_enough_disk_for_the_cache_says_how_much_is_needed(mnist_files, monkeypatch):
     monkeypatch.setattr(helper.shutil, "disk_usage", lambda path: type("Usage", (), {"free": 10_000})())
 
@@ -230,7 +251,7 @@ def test_a_live_writers_part_is_left_alone_and_a_dead_ones_is_swept(tmp_path):
     dead = tmp_path / f".cache.npy.{int(dead_pid.stdout)}.def456.part"
     dead.write_bytes(b"x" * 1000)
 
-    assert atomic.sweep(tmp_path) == 1000
+    assert atomic.sweep(tmp_path) == (1, 1000)
     assert live.exists() and not dead.exists()
 
 
@@ -267,3 +288,48 @@ def test_an_unreadable_checkpoint_is_a_checkpoint_error_naming_the_folder(notebo
         checkpoints.CheckpointError, match=r"cannot be read.*Delete the folder .*resume = False"
     ):
         train_once()
+
+
+def test_kill_9_during_a_download_then_the_next_run_sweeps_and_downloads(
+    httpserver, tmp_path, mnist_archive, use_source, capsys
+):
+    def slowly(request):
+        def body():
+            for start in range(0, len(mnist_archive), 1000):
+                yield mnist_archive[start : start + 1000]
+                time.sleep(0.05)
+
+        return Response(body(), headers={"Content-Length": str(len(mnist_archive))})
+
+    httpserver.expect_request("/slow.gz").respond_with_handler(slowly)
+    httpserver.expect_request("/fast.gz").respond_with_data(mnist_archive)
+    source = use_source("mnist", mnist_archive, (httpserver.url_for("/slow.gz"),))
+    killed_at_a_chosen_point(
+        tmp_path,
+        f"""
+        import dataclasses, os, signal, threading, time
+        from pathlib import Path
+        import helper
+
+        helper.SOURCES["mnist"] = dataclasses.replace(
+            helper.SOURCES["mnist"], urls=({source.urls[0]!r},), sha256={source.sha256!r},
+            payload_sha256={source.payload_sha256!r})
+
+        def kill_midway():
+            while not list(Path({str(tmp_path)!r}).glob(".*.part")):  # The download has begun.
+                time.sleep(0.01)
+            time.sleep(0.5)  # Midway: the body comes in over about 2 s.
+            os.kill(os.getpid(), signal.SIGKILL)
+
+        threading.Thread(target=kill_midway, daemon=True).start()
+        helper.fetch("mnist", {str(tmp_path)!r})
+        """,
+    )
+    assert parts(tmp_path) != [], "the kill left a half-written download"
+    use_source("mnist", mnist_archive, (httpserver.url_for("/fast.gz"),))
+
+    archive = helper.fetch("mnist", tmp_path)
+
+    assert archive.read_bytes() == mnist_archive
+    assert "Removed what an interrupted run left half-written" in capsys.readouterr().out
+    assert parts(tmp_path) == []
