@@ -333,3 +333,23 @@ def test_kill_9_during_a_download_then_the_next_run_sweeps_and_downloads(
     assert archive.read_bytes() == mnist_archive
     assert "Removed what an interrupted run left half-written" in capsys.readouterr().out
     assert parts(tmp_path) == []
+
+
+def test_a_half_extraction_left_by_a_killed_run_is_swept_before_extracting_again(
+    tmp_path, use_source, celeba_archive, capsys
+):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True)
+    half = tmp_path / f".img_align_celeba.{int(dead.stdout)}.k3j9x.part"
+    (half / "img_align_celeba").mkdir(parents=True)
+    for index in range(1, 6):
+        (half / "img_align_celeba" / f"{index:06d}.jpg").write_bytes(b"half")
+    use_source("celeba", celeba_archive, ("http://127.0.0.1:9/never-asked",))
+    (tmp_path / "celeba.zip").write_bytes(celeba_archive)  # Placed by hand, so no download.
+    mine = tmp_path / "my-photos"
+    mine.mkdir()
+
+    folder = helper.download_extract("celeba", tmp_path)
+
+    assert len(list(folder.glob("*.jpg"))) == 12
+    assert "Removed what an interrupted run left half-written" in capsys.readouterr().out
+    assert parts(tmp_path) == [] and mine.is_dir()
