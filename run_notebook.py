@@ -15,6 +15,8 @@ printed, and the exit status is 1. A bad option or parameter is one line and exi
 
 import argparse
 import ast
+import contextlib
+import json
 import linecache
 import os
 import re
@@ -108,25 +110,35 @@ MINIMUM = {"mnist_epochs": 0, "celeba_epochs": 0, "max_batches": 1, "quality_sam
 
 
 class _TalkingClient(NotebookClient):
-    """Runs the notebook, printing each cell's heading and the time so far, and forwarding the
-    progress bars the cells print (to standard error, as tqdm does)."""
+    """Runs the notebook, printing each cell's heading, the time so far and how long the cell took
+    last time (the estimate), and forwarding the progress bars the cells print (to standard
+    error, as tqdm does)."""
 
-    def __init__(self, notebook, stream=None, **kwargs) -> None:
+    def __init__(self, notebook, stream=None, last_times: dict | None = None, **kwargs) -> None:
         super().__init__(notebook, **kwargs)
         self.stream = stream
         self.started = time.perf_counter()
         self.code_cells = sum(cell.cell_type == "code" for cell in notebook.cells)
+        self.last_times, self.times = last_times or {}, {}
+        self._cell_started = self.started
         self.on_cell_start = self._announce
+        self.on_cell_executed = self._time
 
     def _announce(self, cell, cell_index: int) -> None:
+        self._cell_started = time.perf_counter()
         if self.stream is None or cell.cell_type != "code":
             return
         number = sum(c.cell_type == "code" for c in self.nb.cells[: cell_index + 1])
-        elapsed = time.strftime("%H:%M:%S", time.gmtime(time.perf_counter() - self.started))
+        elapsed = _clock(time.perf_counter() - self.started)
+        last = self.last_times.get(cell.get("id", ""), 0)
+        estimate = f" (took {_clock(last)} last time)" if last >= 5 else ""
         print(
-            f"[{elapsed}] cell {number}/{self.code_cells}: {heading_of(self.nb, cell_index)}",
+            f"\r[{elapsed}] cell {number}/{self.code_cells}: {heading_of(self.nb, cell_index)}{estimate}",
             file=self.stream,
         )
+
+    def _time(self, cell, cell_index: int, execute_reply) -> None:
+        self.times[cell.get("id", str(cell_index))] = round(time.perf_counter() - self._cell_started, 1)
 
     def output(self, outs, msg, display_id, cell_index):
         content = msg.get("content", {})
@@ -136,6 +148,10 @@ class _TalkingClient(NotebookClient):
             if shown:
                 print(f"\r    {shown[-1].strip()[:100]}", end="", file=self.stream, flush=True)
         return super().output(outs, msg, display_id, cell_index)
+
+
+def _clock(seconds: float) -> str:
+    return time.strftime("%H:%M:%S", time.gmtime(seconds))
 
 
 def heading_of(notebook, cell_index: int) -> str:
@@ -153,7 +169,7 @@ def heading_of(notebook, cell_index: int) -> str:
     return " > ".join(levels[level] for level in sorted(levels)[-2:]) or "(start)"
 
 
-def execute(notebook, timeout: int | None = None, stream=None):
+def execute(notebook, timeout: int | None = None, stream=None, times: Path | None = None):
     """Runs every cell in a fresh kernel started in the project folder; returns the notebook.
 
     The kernel talks over local sockets, not TCP, and the C++ libraries' log lines go to its
@@ -163,6 +179,7 @@ def execute(notebook, timeout: int | None = None, stream=None):
         notebook: The notebook; its outputs are filled in.
         timeout: Seconds a cell may take; None for no limit.
         stream: Where progress is printed (standard error, say); None for silence.
+        times: A JSON file of each cell's duration: read for the estimates, then updated.
 
     Raises:
         CellExecutionError: A cell failed; ``notebook`` holds the outputs up to that cell.
@@ -172,9 +189,14 @@ def execute(notebook, timeout: int | None = None, stream=None):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # Inherited by the kernel.
     with tempfile.TemporaryDirectory(prefix="kernel-") as sockets:
         config.KernelManager.ip = str(Path(sockets) / "ipc")
+        last_times = {}
+        if times is not None and times.is_file():
+            with contextlib.suppress(OSError, ValueError):
+                last_times = json.loads(times.read_text())
         client = _TalkingClient(
             notebook,
             stream=stream,
+            last_times=last_times,
             config=config,
             timeout=timeout,
             kernel_name="python3",
@@ -186,6 +208,9 @@ def execute(notebook, timeout: int | None = None, stream=None):
         finally:
             if stream is not None:
                 print(file=stream)
+            if times is not None and client.times:
+                with contextlib.suppress(OSError):
+                    atomic.write_text(times, json.dumps({**last_times, **client.times}))
 
 
 def export_html(notebook, path: Path) -> None:
@@ -336,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     status = 0
     try:
-        execute(notebook, stream=sys.stderr)
+        execute(notebook, stream=sys.stderr, times=output.with_suffix(".times.json"))
     except CellExecutionError:
         print(describe_failure(notebook), file=sys.stderr)
         status = 1

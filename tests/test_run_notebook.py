@@ -1,5 +1,7 @@
 """run_notebook.py: its options, its checks of parameters and output before anything runs."""
 
+import io
+
 import nbformat
 import pytest
 
@@ -109,3 +111,15 @@ def test_parameters_go_in_a_cell_right_after_the_parameters_cell(committed):
 
 def test_no_parameters_adds_no_cell(committed):
     assert len(run_notebook.with_parameters(committed, {}).cells) == len(committed.cells)
+
+
+def test_each_cell_is_announced_with_how_long_it_took_last_time(committed):
+    index = next(
+        i for i, cell in enumerate(committed.cells) if cell.source.startswith("mnist_run = new_run(")
+    )
+    said = io.StringIO()
+    client = run_notebook._TalkingClient(committed, stream=said, last_times={committed.cells[index].id: 644})
+
+    client._announce(committed.cells[index], index)
+
+    assert "Neural network training > MNIST (took 00:10:44 last time)" in said.getvalue()
