@@ -403,7 +403,7 @@ class Run:
             return
         self._draw_frame()
         if self.show is not None and self.frame_steps[-1:] == [self.step]:
-            self.show(self.frames[-1], f"{self.name} after epoch {self.epoch} (step {self.step}):")
+            self.show(self.frames[-1], f"Samples after epoch {self.epoch} (step {self.step}):")
         self._keep_weights()
         if self.judge is not None and self._samples is not None:
             self._measure()

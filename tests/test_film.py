@@ -1,4 +1,4 @@
-"""film.py: the film of training as an animated GIF, and its errors."""
+"""film.py: the film of training as an animated WebP, and its errors."""
 
 import base64
 import io
@@ -10,15 +10,15 @@ from PIL import Image
 import film
 
 
-def test_film_is_an_animated_gif_of_every_frame():
+def test_film_is_an_animated_webp_of_every_frame():
     frames = [np.full((10, 10), value, np.uint8) for value in (0, 128, 255)]
 
     html = film.film_html(frames, [100, 200, 300], scale=2)
 
     data = html.split("base64,")[1].split('"')[0]
-    gif = Image.open(io.BytesIO(base64.b64decode(data)))
+    movie = Image.open(io.BytesIO(base64.b64decode(data)))
     band = film.LABEL_PIXELS + 6  # The step is written above each frame.
-    assert gif.format == "GIF" and gif.n_frames == 3 and gif.size == (20, 20 + band)
+    assert movie.format == "WEBP" and movie.n_frames == 3 and movie.size == (20, 20 + band)
 
 
 def test_film_labels_are_legible_and_frames_keep_their_shades():
@@ -26,11 +26,12 @@ def test_film_labels_are_legible_and_frames_keep_their_shades():
 
     html = film.film_html(frames, [3750], scale=1)
 
-    gif = Image.open(io.BytesIO(base64.b64decode(html.split("base64,")[1].split('"')[0]))).convert("L")
-    label = np.asarray(gif)[: film.LABEL_PIXELS + 6] < 128
+    movie = Image.open(io.BytesIO(base64.b64decode(html.split("base64,")[1].split('"')[0]))).convert("L")
+    label = np.asarray(movie)[: film.LABEL_PIXELS + 6] < 128
     rows = np.flatnonzero(label.any(axis=1))
     assert rows.max() - rows.min() + 1 >= 10, "the step label is at least 10 px of ink (a 14 px font)"
-    assert len(np.unique(np.asarray(gif)[film.LABEL_PIXELS + 6 :])) == 64, "no shade of the 64 merged"
+    shades = np.asarray(movie, np.int16)[film.LABEL_PIXELS + 6 :]
+    assert np.abs(shades - frames[0]).mean() < 3, "the frame's shades come through (lossy, but close)"
 
 
 @pytest.mark.parametrize(
@@ -47,5 +48,5 @@ def test_a_long_run_keeps_the_film_to_its_most_frames_first_and_last_included():
 
     html = film.film_html(frames, list(range(0, 3800, 100)), scale=1, most=10)
 
-    gif = Image.open(io.BytesIO(base64.b64decode(html.split("base64,")[1].split('"')[0])))
-    assert gif.n_frames == 10
+    movie = Image.open(io.BytesIO(base64.b64decode(html.split("base64,")[1].split('"')[0])))
+    assert movie.n_frames == 10

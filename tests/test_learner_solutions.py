@@ -64,7 +64,7 @@ def test_the_learners_solution_drives_every_later_cell(exercise_edition, solutio
     code_cells = [cell for cell in executed.cells if cell.cell_type == "code"]
     assert all(cell.execution_count for cell in code_cells), "every cell ran"
     assert html.count("Tests Passed") == 6, "every check passed"
-    assert html.count("data:image/gif;base64") == 1, "the film of the MNIST run"
+    assert html.count("data:image/webp;base64") == 1, "the film of the MNIST run"
     assert "Epoch 2: FD" in html and "noise floor" in html, "the quality measured after each epoch"
     assert "Traceback" not in html
 

@@ -96,7 +96,7 @@ def test_whole_notebook_runs_on_tiny_data_and_exports_a_clean_report(httpserver,
     ]
     assert len(pictures) == 8
     assert "no loss plot" in html
-    assert html.count("data:image/gif;base64") == 2  # The film of each training, embedded.
+    assert html.count("data:image/webp;base64") == 2  # The film of each training, embedded.
     quality_lines = "".join(out.get("text", "") for out in outputs_of(executed, 'mnist_history["quality"]'))
     assert "Epoch 1: FD" in quality_lines and "noise floor" in quality_lines
     assert "Tests Passed" in html and "Submitting this project" in html and "rubric item" in html
@@ -157,7 +157,7 @@ def test_a_rerun_loads_the_finished_run_and_other_settings_train_anew(httpserver
 
     loaded = "".join(out.get("text", "") for out in outputs_of(again, "mnist_run = new_run("))
     assert "Loaded the finished run mnist-" in loaded and "set resume = False" in loaded
-    assert "data:image/gif;base64" in html, "the film comes back with the finished run"
+    assert "data:image/webp;base64" in html, "the film comes back with the finished run"
     anew = "".join(out.get("text", "") for out in outputs_of(longer, "mnist_run = new_run("))
     assert "epochs 1 → 2" in anew and "Training from the start" in anew
     assert "mnist epoch 2/2" in anew
