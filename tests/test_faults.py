@@ -353,3 +353,33 @@ def test_a_half_extraction_left_by_a_killed_run_is_swept_before_extracting_again
     assert len(list(folder.glob("*.jpg"))) == 12
     assert "Removed what an interrupted run left half-written" in capsys.readouterr().out
     assert parts(tmp_path) == [] and mine.is_dir()
+
+
+def test_two_processes_building_one_cache_while_its_images_change_both_succeed(tmp_path):
+    files = digit_files(tmp_path / "data" / "mnist", 600)
+    script = tmp_path / "reader.py"
+    script.write_text(
+        "import sys, helper\n"
+        "if __name__ == '__main__':\n"
+        f"    for _ in range(4):\n"
+        f"        print(helper.Dataset('mnist', {files!r}).images.shape, flush=True)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    readers = [
+        subprocess.Popen(
+            [sys.executable, str(script)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for _ in range(2)
+    ]
+    for index in range(0, 600, 50):  # The images change under them: every cache they made goes stale.
+        os.utime(files[index])
+        time.sleep(0.05)
+
+    outcomes = [reader.communicate(timeout=120) for reader in readers]
+
+    assert [reader.returncode for reader in readers] == [0, 0], (
+        outcomes[0][1][-2000:] + outcomes[1][1][-2000:]
+    )
+    shapes = [[line for line in out.decode().splitlines() if line.startswith("(")] for out, _ in outcomes]
+    assert shapes == [["(600, 28, 28, 1)"] * 4] * 2
+    assert parts(tmp_path) == []
