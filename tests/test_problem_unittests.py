@@ -59,3 +59,31 @@ def test_broken_solution_is_rejected_with_its_mistake_named(name, function, mess
 def test_passing_tensorflow_2_module_says_which_module_to_pass(notebook, name):
     with pytest.raises(checks.CheckFailed, match=r"tensorflow\.compat\.v1"):
         run_check(name, notebook[name], tf_module=tf_v2)
+
+
+LOSS_THAT_RAISES = """
+def model_loss(input_real, input_z, out_channel_dim):
+    fakes = generator(input_z, out_channel_dim)
+    return tf.concat([fakes, input_z], axis=1), fakes  # Ranks 4 and 2: TensorFlow raises here.
+"""
+
+
+def test_an_error_inside_the_learners_function_names_it_and_the_line_not_a_traceback_of_ours(tmp_path):
+    cell = tmp_path / "cell.py"  # As a notebook cell: a file of its own, beside the learner's others.
+    cell.write_text(LOSS_THAT_RAISES)
+    namespace = dict(vars(variants))
+    exec(compile(LOSS_THAT_RAISES, str(cell), "exec"), namespace)
+
+    with pytest.raises(checks.CheckFailed) as failure:
+        checks.test_model_loss(namespace["model_loss"])
+
+    message = str(failure.value)
+    assert message.startswith("Your `model_loss` raised ValueError: ")
+    assert "(in model_loss: `return tf.concat([fakes, input_z], axis=1), fakes" in message
+    assert "problem_unittests.py" not in message
+
+
+def test_a_learning_rate_placeholder_without_a_shape_is_accepted(capsys):
+    checks.test_model_inputs(functools.partial(variants.model_inputs, lr_shape=None))
+
+    assert "Tests Passed" in capsys.readouterr().out
