@@ -29,6 +29,7 @@ import contextlib
 import io
 import itertools
 import math
+import random
 import re
 import signal
 import sys
@@ -39,12 +40,14 @@ from collections.abc import Iterator
 import numpy as np
 from tqdm import tqdm
 
+import atomic
 import helper
 from checkpoints import CheckpointError, CheckpointStore
 
 __all__ = ["CheckpointError", "Run", "TrainingDiverged", "read_losses"]
 
 _SAMPLE_BATCH = 500  # Noise vectors per generator run when many samples are drawn.
+SAMPLES = "samples.npy"  # The last epoch's samples, uint8, in the run's checkpoint folder.
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|inf)"
 # A loss label and its value: "Discriminator Loss: 0.53", "d_loss=0.5", "D: 0.5", "loss_g 1.2".
 _LABELLED = re.compile(rf"(?i)([a-z_]+(?:[ _]loss(?:es)?)?)\s*[:=]?\s*({_NUMBER})\b")
@@ -169,7 +172,8 @@ class Run:
             quality_samples: Samples drawn for each measurement.
             show_every: Steps between two frames of the film.
             film_size: Noise vectors in the film (a square number shows as a full grid).
-            seed: Seed of the film's noise vectors and of the measured samples.
+            seed: Seed of Python's, NumPy's and TensorFlow's (the graph's) random numbers while
+                train runs, of the film's noise vectors and of the measured samples.
             verbose: Show a progress bar for each epoch, and the notes.
             show: ``show(grid, caption)`` shows the film's frame at the end of each epoch, e.g.
                 ``film.show_grid``; None to show none.
@@ -194,7 +198,13 @@ class Run:
         self.data_shape = (count, *data.shape[1:])
         self.image_mode = data.image_mode
         self.sampler, self.store, self.judge = sampler, store, judge
-        self.settings = {**(settings or {}), "run": name, "epochs": epochs, "batch_size": batch_size}
+        self.settings = {
+            **(settings or {}),
+            "run": name,
+            "epochs": epochs,
+            "batch_size": batch_size,
+            "seed": seed,
+        }
         self.quality_samples, self.show_every, self.seed = quality_samples, show_every, seed
         self.verbose, self.show, self.save_minutes = verbose, show, save_minutes
         self._saved_at = time.monotonic()
@@ -217,6 +227,12 @@ class Run:
     # The with-block around the call of train: reads the losses it prints.
 
     def __enter__(self) -> Run:
+        import tensorflow.compat.v1 as tf
+
+        # Every source of randomness train may use: the same seed repeats a run on this machine.
+        random.seed(self.seed)
+        np.random.seed(self.seed)
+        tf.set_random_seed(self.seed)
         if threading.current_thread() is threading.main_thread():
             # A kill, a scheduler or a container stop sends SIGTERM: save and stop as for Ctrl-C.
             self._sigterm = signal.signal(signal.SIGTERM, _interrupt)
@@ -405,21 +421,41 @@ class Run:
         if self.show is not None and self.frame_steps[-1:] == [self.step]:
             self.show(self.frames[-1], f"Samples after epoch {self.epoch} (step {self.step}):")
         self._keep_weights()
-        if self.judge is not None and self._samples is not None:
-            self._measure()
+        last = self.epoch == self.epochs
+        if (self.judge is not None or (last and self.store is not None)) and self._samples is not None:
+            self._measure(last)
         if self._saver is not None:
             self._save()
 
-    def _measure(self) -> None:
+    def _measure(self, last: bool) -> None:
+        """Draws ``quality_samples`` samples: measures them with the judge, and after the last
+        epoch keeps them as ``samples.npy`` in the run's folder, for any other judge to score."""
         rng = np.random.default_rng(self.seed + self.step)
         images = self._draw(rng.uniform(-1, 1, (self.quality_samples, self.z_dim)))
         if images is None:
+            return
+        if last and self.store is not None:
+            self._keep_samples(images)
+        if self.judge is None:
             return
         scores = {"epoch": self.epoch, "step": self.step, **self.judge.evaluate(images)}
         self.quality.append(scores)
         tqdm.write(
             f"{self.name} after epoch {self.epoch} (step {self.step}): {self.judge.describe(scores)}",
             file=self._stdout,
+        )
+
+    def _keep_samples(self, images: np.ndarray) -> None:
+        pixels = np.clip(np.round((images + 1) * 127.5), 0, 255).astype(np.uint8)
+        if pixels.shape[-1] == 1:
+            pixels = pixels[..., 0]
+        folder = self.store.run_folder(self.name, self.settings)
+        folder.mkdir(parents=True, exist_ok=True)
+        with atomic.replacing(folder / SAMPLES) as temp, temp.open("wb") as stream:
+            np.save(stream, pixels)
+        self.note(
+            f"{self.name}: the final {len(pixels):,} samples ({'x'.join(map(str, pixels.shape[1:]))}, uint8) "
+            f"are in {folder / SAMPLES}, for any judge (FID tools read such arrays)."
         )
 
     def _save(self) -> None:

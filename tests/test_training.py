@@ -378,3 +378,23 @@ def test_weights_that_became_nan_are_never_saved(notebook, tmp_path, data):
         train_run(notebook, run)
 
     assert not (tmp_path / "checkpoints").exists()
+
+
+def test_the_same_seed_repeats_the_losses_and_another_seed_does_not(every_step, tmp_path, data):
+    def first_losses(seed, folder):
+        run = make_run(tmp_path / folder, every_step, ArrayData(data), epochs=1, seed=seed, resume=False)
+        return train_run(every_step, run)["d_loss"]
+
+    assert first_losses(7, "a") == first_losses(7, "b")
+    assert first_losses(7, "c") != first_losses(8, "d")
+
+
+def test_the_last_epochs_samples_are_kept_for_any_judge(notebook, tmp_path, data):
+    run = make_run(tmp_path, notebook, ArrayData(data), epochs=2, quality_samples=50)
+
+    train_run(notebook, run)
+
+    samples = np.load(run.checkpoint.parent / training.SAMPLES)
+    assert samples.shape == (50, 28, 28) and samples.dtype == np.uint8
+    assert 0 < samples.mean() < 255
+    assert any(f"the final 50 samples (28x28, uint8) are in {run.checkpoint.parent}" in n for n in run.notes)
