@@ -6,10 +6,12 @@ CelebA's shapes, batch 64, and train on random batches:
     default configuration (oneDNN off on this CPU), in a separate process so that no
     process-wide setting leaks into it;
   * `train` as shipped, in this process, configured as the notebook configures it.
-The step's FLOPs are counted with TensorFlow's profiler, and this machine's dense matmul rate is
-measured in the same run, so that the achieved rate can be put against it.
+Only the steps after ``--warmup`` are timed, within one run. A step's FLOPs are counted from the
+graph by TensorFlow's profiler, on the CPU whatever the device, so they are the same on every
+machine; this machine's dense matmul rate is measured in the same run, so that the achieved rate
+can be put against it. The device trained on is printed first. Every figure is checked positive.
 
-Usage: python benchmarks/train_step.py [--steps 60]
+Usage: python benchmarks/train_step.py [--steps 60] [--warmup 10]
 The last line is ``train speedup: N.Nx, M% of matmul peak`` (the slower of the two data sets).
 """
 
@@ -42,10 +44,7 @@ def random_images(count: int, channels: int) -> np.ndarray:
     return np.random.default_rng(0).uniform(-0.5, 0.5, (count, 28, 28, channels)).astype(np.float32)
 
 
-def original_loop(channels: int, steps: int, warmup: int) -> dict:
-    """The original notebook's loop on the notebook's model; returns images/s and FLOPs/image."""
-    nb = run_notebook.load_functions()
-    tf = nb["tf"]
+def _model(nb: dict, channels: int):
     input_real, input_z, lr = nb["model_inputs"](28, 28, channels, Z_DIM)
     d_loss, g_loss = nb["model_loss"](input_real, input_z, channels)
     d_opt, g_opt = nb["model_opt"](d_loss, g_loss, lr, 0.5)
@@ -54,6 +53,42 @@ def original_loop(channels: int, steps: int, warmup: int) -> dict:
         input_z: np.random.uniform(-1, 1, (BATCH, Z_DIM)),
         lr: 2e-4,
     }
+    return d_opt, g_opt, feed
+
+
+def flops_per_image(channels: int) -> float:
+    """FLOPs of one batch's updates (the discriminator's, then G_STEPS generator ones) per image,
+    counted by the profiler from the graph's ops on the CPU: the same on every device."""
+    nb = run_notebook.load_functions()
+    tf = nb["tf"]
+    flops = 0
+    with tf.Graph().as_default(), tf.device("/cpu:0"):
+        d_opt, g_opt, feed = _model(nb, channels)
+        with tf.Session(config=tf.ConfigProto(device_count={"GPU": 0})) as sess:
+            sess.run(tf.global_variables_initializer())
+            for op in (d_opt, *[g_opt] * nb["G_STEPS"]):
+                metadata = tf.RunMetadata()
+                options = tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE)
+                sess.run(op, feed, options=options, run_metadata=metadata)
+                profile = tf.profiler.profile(
+                    tf.get_default_graph(),
+                    run_meta=metadata,
+                    cmd="op",
+                    options=tf.profiler.ProfileOptionBuilder(
+                        tf.profiler.ProfileOptionBuilder.float_operation()
+                    )
+                    .with_empty_output()
+                    .build(),
+                )
+                flops += profile.total_float_ops
+    return _positive("FLOPs per image", flops / BATCH)
+
+
+def original_loop(channels: int, steps: int, warmup: int) -> dict:
+    """The original notebook's loop on the notebook's model; returns its images/s."""
+    nb = run_notebook.load_functions()
+    tf = nb["tf"]
+    d_opt, g_opt, feed = _model(nb, channels)
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         for _ in range(warmup):
@@ -66,88 +101,111 @@ def original_loop(channels: int, steps: int, warmup: int) -> dict:
             for _ in range(nb["G_STEPS"]):
                 sess.run(g_opt, feed)
         seconds = time.perf_counter() - start
-        flops = 0
-        for op in (d_opt, *[g_opt] * nb["G_STEPS"]):
-            metadata = tf.RunMetadata()
-            sess.run(
-                op, feed, options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE), run_metadata=metadata
-            )
-            profile = tf.profiler.profile(
-                tf.get_default_graph(),
-                run_meta=metadata,
-                cmd="op",
-                options=tf.profiler.ProfileOptionBuilder(tf.profiler.ProfileOptionBuilder.float_operation())
-                .with_empty_output()
-                .build(),
-            )
-            flops += profile.total_float_ops
-    return {"images_per_s": steps * BATCH / seconds, "flops_per_image": flops / BATCH}
+    return {"images_per_s": _positive("images/s of the original loop", steps * BATCH / seconds)}
 
 
 def train_images_per_second(notebook: dict, batch: int, channels: int, steps: int, warmup: int) -> float:
-    """Images/s of ``notebook``'s `train` on random batches; the difference of two runs cancels graph
-    building."""
+    """Images/s of ``notebook``'s `train` on random batches, timed from the batch after ``warmup``
+    to the end of the last, within one run."""
     tf = notebook["tf"]
-    seconds = []
-    for count in (warmup, warmup + steps):
-        data = random_images(count * batch, channels)
-        with tf.Graph().as_default():
-            start = time.perf_counter()
-            notebook["train"](
-                1,
-                batch,
-                Z_DIM,
-                2e-4,
-                0.5,
-                lambda size, data=data: (data[i : i + size] for i in range(0, len(data), size)),
-                data.shape,
-                "L" if channels == 1 else "RGB",
-            )
-            seconds.append(time.perf_counter() - start)
-    return steps * batch / (seconds[1] - seconds[0])
+    data = random_images((warmup + steps) * batch, channels)
+    marks = {}
+
+    def get_batches(size):
+        for index, start in enumerate(range(0, len(data) - size + 1, size)):
+            if index == warmup:
+                marks["start"] = time.perf_counter()
+            yield data[start : start + size]
+        marks["end"] = time.perf_counter()  # Asked for the next batch: the last one is trained.
+
+    with tf.Graph().as_default():
+        notebook["train"](
+            1, batch, Z_DIM, 2e-4, 0.5, get_batches, data.shape, "L" if channels == 1 else "RGB"
+        )
+    return _positive("images/s of train", steps * batch / (marks["end"] - marks["start"]))
+
+
+def _positive(what: str, value: float) -> float:
+    if not value > 0:
+        raise RuntimeError(f"{what} came out {value}: the measurement is broken, not the code it measures.")
+    return value
+
+
+def device_description() -> str:
+    """The device train runs on, and its kind."""
+    import tensorflow as tf2
+
+    gpus = tf2.config.list_physical_devices("GPU")
+    if gpus:
+        details = tf2.config.experimental.get_device_details(gpus[0])
+        return f"GPU: {details.get('device_name', gpus[0].name)}"
+    cpuinfo = Path("/proc/cpuinfo")
+    names = [
+        line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if "model name" in line
+    ]
+    return f"CPU: {names[0] if names else 'unknown processor'}, {os.cpu_count()} cores"
 
 
 def matmul_rate() -> float:
     """This process's best dense float32 matmul rate, GFLOP/s (TensorFlow, 2048x2048)."""
-    import tensorflow as tf2
+    import tensorflow.compat.v1 as tf
 
     n = 2048
-    a = tf2.random.uniform((n, n))
-    best = 0.0
-    for _ in range(10):
-        start = time.perf_counter()
-        tf2.linalg.matmul(a, a).numpy()
-        best = max(best, 2 * n**3 / (time.perf_counter() - start) / 1e9)
+    with tf.Graph().as_default():
+        # A variable, not a constant: TensorFlow would compute a constant's product only once.
+        a = tf.Variable(tf.random_uniform((n, n)))
+        product = tf.reduce_sum(tf.matmul(a, a))  # Summed: only a number comes back.
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            sess.run(product)
+            best = 0.0
+            for _ in range(10):
+                start = time.perf_counter()
+                sess.run(product)
+                best = max(best, 2 * n**3 / (time.perf_counter() - start) / 1e9)
     return best
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=60)
-    parser.add_argument("--warmup", type=int, default=10)
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="train_step.py", description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=60, help="timed steps (default 60)")
+    parser.add_argument("--warmup", type=int, default=10, help="steps run before timing (default 10)")
     parser.add_argument("--original", type=int, metavar="CHANNELS", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    if args.steps < 1 or args.warmup < 1:
+        parser.error("--steps and --warmup take whole numbers from 1")
     if args.original:
         print(json.dumps(original_loop(args.original, args.steps, args.warmup)))
         return
 
     # TensorFlow's own default for this CPU: oneDNN off (it is on only where TensorFlow turns it on).
     default_env = {**os.environ, "TF_ENABLE_ONEDNN_OPTS": "0"}
-    peak = matmul_rate()
+    print(f"device: {device_description()}")
+    peak = _positive("the matmul rate", matmul_rate())
     print(f"dense matmul peak: {peak:.0f} GFLOP/s")
     worst = None
     for name, channels in SHAPES.items():
-        command = [sys.executable, __file__, "--original", str(channels), "--steps", str(args.steps)]
+        command = [
+            sys.executable,
+            __file__,
+            "--original",
+            str(channels),
+            "--steps",
+            str(args.steps),
+            "--warmup",
+            str(args.warmup),
+        ]
         output = subprocess.run(command, env=default_env, capture_output=True, text=True, check=True).stdout
         original = json.loads(output.strip().splitlines()[-1])
         shipped = train_images_per_second(
             run_notebook.load_functions(), BATCH, channels, args.steps, args.warmup
         )
+        flops = flops_per_image(channels)
         speedup = shipped / original["images_per_s"]
-        rate = shipped * original["flops_per_image"] / 1e9
+        rate = shipped * flops / 1e9
         print(
             f"{name}: original loop {original['images_per_s']:.1f} images/s, train {shipped:.1f} images/s, "
-            f"{speedup:.2f}x; {original['flops_per_image'] / 1e9:.2f} GFLOP/image, {rate:.0f} GFLOP/s "
+            f"{speedup:.2f}x; {flops / 1e9:.2f} GFLOP/image, {rate:.0f} GFLOP/s "
             f"= {rate / peak:.0%} of matmul peak"
         )
         if worst is None or speedup < worst[0]:

@@ -48,3 +48,34 @@ def test_a_seed_meets_the_target_only_when_all_three_figures_do():
     assert not quality_seeds.meets({**good, "confidence": 0.899})
     assert not quality_seeds.meets({**good, "fd_of_noise": 0.031})
     assert not quality_seeds.meets({**good, "classes": [0.074] + [0.1] * 9})
+
+
+def test_train_step_prints_the_device_and_positive_consistent_figures(capsys):
+    import train_step
+
+    train_step.main(["--steps", "2", "--warmup", "1"])
+
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith("device: CPU: ") or lines[0].startswith("device: GPU: ")
+    for name in ("MNIST", "CelebA"):
+        [line] = [line for line in lines if line.startswith(f"{name}: ")]
+        original, shipped, ratio, gflop, rate, share = map(
+            float,
+            re.findall(
+                r"original loop ([\d.]+) images/s, train ([\d.]+) images/s, ([\d.]+)x; ([\d.]+) GFLOP/image, "
+                r"([\d.]+) GFLOP/s = ([\d.]+)% of matmul peak",
+                line,
+            )[0],
+        )
+        assert min(original, shipped, ratio, gflop, rate, share) > 0, line
+        assert abs(ratio - shipped / original) < 0.01 * ratio + 0.01
+        assert abs(rate - shipped * gflop) <= 0.5 + 0.01 * rate
+    assert re.fullmatch(r"train speedup: [\d.]+x, \d+% of matmul peak", lines[-1])
+
+
+def test_flops_per_image_are_the_graphs_and_the_same_each_time():
+    import train_step
+
+    once, again = train_step.flops_per_image(1), train_step.flops_per_image(1)
+
+    assert once == again and 1e8 < once < 1e10
