@@ -35,7 +35,7 @@ def test_help_lists_every_parameter_with_its_default_and_comment(capsys):
         (
             "epochs=2",
             "unknown parameter 'epochs'; the notebook's parameters are data_dir, mnist_epochs, "
-            "celeba_epochs, max_batches, resume, quality_samples",
+            "celeba_epochs, max_batches, resume, quality_samples, seed",
         ),
         ("mnist_epochs=2.5", "parameter mnist_epochs takes a whole number from 0, got 2.5"),
         ("max_batches=-5", "parameter max_batches takes a whole number from 1 or None, got -5"),
