@@ -200,6 +200,9 @@ def execute(notebook, timeout: int | None = None, stream=None, times: Path | Non
             config=config,
             timeout=timeout,
             kernel_name="python3",
+            # A loaded machine can deliver a cell's last outputs seconds after the cell ends:
+            # wait for them rather than drop them from the report (nbclient waits 4 s).
+            iopub_timeout=60,
             resources={"metadata": {"path": HERE}},
             extra_arguments=["--IPKernelApp.capture_fd_output=False"],
         )
