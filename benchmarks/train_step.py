@@ -25,11 +25,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-# Configured as the notebook configures TensorFlow (before it is imported), and with no screen
-# for the samples that train shows every 100 steps.
+# Configured as the notebook configures TensorFlow (before it is imported).
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
-os.environ.setdefault("MPLBACKEND", "Agg")
 
+import matplotlib  # noqa: E402
 import numpy as np  # noqa: E402
 
 import run_notebook  # noqa: E402
@@ -172,6 +171,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--warmup", type=int, default=10, help="steps run before timing (default 10)")
     parser.add_argument("--original", type=int, metavar="CHANNELS", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    # No screen for the samples train shows every 100 steps. Not MPLBACKEND: a process this one
+    # starts (a notebook's kernel, say) would inherit it and show no figures either.
+    matplotlib.use("Agg")
     if args.steps < 1 or args.warmup < 1:
         parser.error("--steps and --warmup take whole numbers from 1")
     if args.original:

@@ -85,7 +85,7 @@ def test_whole_notebook_runs_on_tiny_data_and_exports_a_clean_report(httpserver,
     assert errors(executed) == []
     for marker in ("interpolate(mnist_run", "interpolate(celeba_run"):
         figures = [out for out in outputs_of(executed, marker) if "image/png" in out.get("data", {})]
-        assert figures, f"the cell with {marker!r} shows no generated images"
+        assert figures, f"the cell with {marker!r} shows no generated images: {outputs_of(executed, marker)}"
     # Data (2), the untrained generator's samples, one grid per epoch (2), the digit classes, the
     # walks (2). With 6 batches per epoch, below PRINT_EVERY, no losses are printed: no loss plot.
     pictures = [
