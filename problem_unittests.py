@@ -74,15 +74,7 @@ def _learner_line(error):
     return ""
 
 
-def _first_line(error):
-    """The line of an error's message that says what went wrong (TensorFlow's come after a stack)."""
-    message = getattr(error, "message", None) or str(error)
-    stack = ("Graph execution error", "Detected at node", "File ", "Node:", "[[")
-    for line in message.splitlines():
-        line = line.strip()
-        if line and not line.startswith(stack):
-            return line.rstrip(".")
-    return ""
+_first_line = training.first_line
 
 
 def _name_of(function):

@@ -408,7 +408,7 @@ class Run:
     def _keep_weights(self) -> None:
         import tensorflow.compat.v1 as tf
 
-        variables = [v for v in self._session.graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES)]
+        variables = self._session.graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES)
         generator = [v for v in variables if v.op.name.startswith("generator/")]
         self._weights = dict(zip((v.op.name for v in generator), self._session.run(generator)))
 
@@ -568,6 +568,16 @@ def _require_whole(label: str, value, low: int) -> None:
         raise ValueError(f"{label} must be a whole number of at least {low}, got {value!r}.")
 
 
-def _first_line(error: BaseException) -> str:
+def first_line(error: BaseException) -> str:
+    """The line of an error's message that says what went wrong (TensorFlow's come after a stack)."""
     message = getattr(error, "message", None) or str(error)
-    return f"{type(error).__name__}: {message.strip().splitlines()[0] if message.strip() else ''}"
+    stack = ("Graph execution error", "Detected at node", "File ", "Node:", "[[")
+    for line in message.splitlines():
+        line = line.strip()
+        if line and not line.startswith(stack):
+            return line.rstrip(".")
+    return ""
+
+
+def _first_line(error: BaseException) -> str:
+    return f"{type(error).__name__}: {first_line(error)}"
