@@ -42,6 +42,7 @@ from tqdm import tqdm
 
 import atomic
 import helper
+from averaging import MovingAverage
 from checkpoints import CheckpointError, CheckpointStore
 
 __all__ = ["CheckpointError", "Run", "TrainingDiverged", "read_losses"]
@@ -151,6 +152,7 @@ class Run:
         verbose: bool = True,
         show=None,
         save_minutes: float | None = 5.0,
+        average: float | None = 0.999,
     ) -> None:
         """Describes the run; nothing happens until ``train`` iterates ``get_batches``.
 
@@ -180,6 +182,9 @@ class Run:
             save_minutes: Also save a checkpoint whenever this many minutes passed since the
                 last one, so that a crash or a kill loses at most that much; None for epoch
                 ends only.
+            average: The decay of the moving average of the generator's weights that the film,
+                the quality measure, ``samples.npy`` and ``restore_into`` draw with
+                (``averaging.MovingAverage``); None to draw with the weights of the last step.
 
         Raises:
             ValueError: A count is not a whole number in its range.
@@ -204,9 +209,11 @@ class Run:
             "epochs": epochs,
             "batch_size": batch_size,
             "seed": seed,
+            "average": average,
         }
         self.quality_samples, self.show_every, self.seed = quality_samples, show_every, seed
         self.verbose, self.show, self.save_minutes = verbose, show, save_minutes
+        self.average = average
         self._saved_at = time.monotonic()
         self._film_z = np.random.default_rng(seed).uniform(-1, 1, (film_size, z_dim))
         self.step = self.epoch = self.batch_in_epoch = 0
@@ -217,7 +224,7 @@ class Run:
         self.checkpoint = None
         self.notes: list[str] = []
         self._calls = 0
-        self._session = self._samples = self._saver = None
+        self._session = self._samples = self._saver = self._average = None
         self._weights: dict[str, np.ndarray] = {}
         self._last_losses: tuple[float, float] | None = None
         self._saved_step: int | None = None
@@ -326,6 +333,8 @@ class Run:
             for which, value in zip(("Discriminator", "Generator"), self._last_losses):
                 if not math.isfinite(value):
                     raise TrainingDiverged(self._divergence(f"{which} loss became {value}"))
+        if self._average is not None:
+            self._average.update(self._session, self.step)
         if self.step % self.show_every == 0:
             self._draw_frame()
         due = self.save_minutes is not None and time.monotonic() - self._saved_at >= 60 * self.save_minutes
@@ -352,9 +361,27 @@ class Run:
                     self._samples = self.sampler(self._z)
                 except Exception as error:  # The learner's generator: a note, never a crash.
                     self.note(f"{self.name}: no film or quality measure: {_first_line(error)}")
+                else:
+                    self._start_average()
             if self.store is not None:
                 self._saver = tf.train.Saver(tf.global_variables(), max_to_keep=None)
                 self._resume()
+
+    def _start_average(self) -> None:
+        """Starts the moving average of the generator's weights, before the saver that keeps it."""
+        import tensorflow.compat.v1 as tf
+
+        if self.average is None:
+            return
+        variables = [v for v in tf.trainable_variables() if v.op.name.startswith("generator/")]
+        if not variables:
+            self.note(
+                f"{self.name}: the samples are drawn with the last step's weights, not their average: "
+                "the generator has no trainable variables in a 'generator' scope."
+            )
+            return
+        self._average = MovingAverage(variables, self.average)
+        self._average.start(self._session)
 
     def _resume(self) -> None:
         checkpoint, reason = self.store.find(self.name, self.settings)
@@ -377,15 +404,22 @@ class Run:
         else:
             self.note(f"Resumed {self.name} from step {self.step} (epoch {self.epoch + 1}).")
 
+    def _averaged(self):
+        """A context in which the generator's variables hold their moving average, if one is kept."""
+        if self._average is None:
+            return contextlib.nullcontext()
+        return self._average.swapped_in(self._session)
+
     def _draw(self, z: np.ndarray) -> np.ndarray | None:
-        """The generator's images for ``z``, or None when samples cannot be drawn."""
+        """The generator's images for ``z``, drawn with its averaged weights; None when they cannot be."""
         if self._samples is None:
             return None
         try:
-            chunks = [
-                self._session.run(self._samples, {self._z: z[start : start + _SAMPLE_BATCH]})
-                for start in range(0, len(z), _SAMPLE_BATCH)
-            ]
+            with self._averaged():
+                chunks = [
+                    self._session.run(self._samples, {self._z: z[start : start + _SAMPLE_BATCH]})
+                    for start in range(0, len(z), _SAMPLE_BATCH)
+                ]
         except Exception as error:  # The learner's graph: a note, never a crash.
             self.note(
                 f"{self.name}: no film or quality measure: drawing samples failed: {_first_line(error)}"
@@ -410,7 +444,8 @@ class Run:
 
         variables = self._session.graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES)
         generator = [v for v in variables if v.op.name.startswith("generator/")]
-        self._weights = dict(zip((v.op.name for v in generator), self._session.run(generator)))
+        with self._averaged():
+            self._weights = dict(zip((v.op.name for v in generator), self._session.run(generator)))
 
     def _end_epoch(self) -> None:
         self.epoch += 1
@@ -544,7 +579,8 @@ class Run:
         return bool(self._weights)
 
     def restore_into(self, session) -> None:
-        """Loads the trained generator's weights into the same-named variables of ``session``'s graph.
+        """Loads the trained generator's weights (their moving average, if one is kept) into the
+        same-named variables of ``session``'s graph.
 
         Raises:
             CheckpointError: The run has no trained weights: it did not finish an epoch.

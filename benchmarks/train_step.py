@@ -1,21 +1,27 @@
 """Training speed: the original project's loop against the notebook's `train`, on the same model.
 
 Both build the notebook's own model (its functions, loaded from the notebook) for MNIST's and
-CelebA's shapes, batch 64, and train on random batches:
+CelebA's shapes, at the notebook's batch size, and train on random batches:
   * the original-style loop: feed_dict, sess.run(d_opt) then sess.run(g_opt), TensorFlow's
     default configuration (oneDNN off on this CPU), in a separate process so that no
     process-wide setting leaks into it;
-  * `train` as shipped, in this process, configured as the notebook configures it.
+  * `train` as shipped, in this process, configured as the notebook configures it, given
+    batches by a plain generator;
+  * `train` in a ``training.Run`` as the notebook's training cells run it (progress bar, loss
+    reader, film, moving average of the generator's weights): the time per batch a learner sees.
 Only the steps after ``--warmup`` are timed, within one run. A step's FLOPs are counted from the
 graph by TensorFlow's profiler, on the CPU whatever the device, so they are the same on every
 machine; this machine's dense matmul rate is measured in the same run, so that the achieved rate
 can be put against it. The device trained on is printed first. Every figure is checked positive.
 
-Usage: python benchmarks/train_step.py [--steps 60] [--warmup 10]
-The last line is ``train speedup: N.Nx, M% of matmul peak`` (the slower of the two data sets).
+Usage: python benchmarks/train_step.py [--steps 60] [--warmup 10] [--batch N]
+Each data set's line ends with the time per batch of each; the last line is
+``train speedup: N.Nx, M% of matmul peak`` (the slower of the two data sets).
 """
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -32,8 +38,8 @@ import matplotlib  # noqa: E402
 import numpy as np  # noqa: E402
 
 import run_notebook  # noqa: E402
+import training  # noqa: E402
 
-BATCH = 64
 Z_DIM = 100
 SHAPES = {"MNIST": 1, "CelebA": 3}
 
@@ -43,26 +49,26 @@ def random_images(count: int, channels: int) -> np.ndarray:
     return np.random.default_rng(0).uniform(-0.5, 0.5, (count, 28, 28, channels)).astype(np.float32)
 
 
-def _model(nb: dict, channels: int):
+def _model(nb: dict, channels: int, batch: int):
     input_real, input_z, lr = nb["model_inputs"](28, 28, channels, Z_DIM)
     d_loss, g_loss = nb["model_loss"](input_real, input_z, channels)
     d_opt, g_opt = nb["model_opt"](d_loss, g_loss, lr, 0.5)
     feed = {
-        input_real: random_images(BATCH, channels) * 2,
-        input_z: np.random.uniform(-1, 1, (BATCH, Z_DIM)),
+        input_real: random_images(batch, channels) * 2,
+        input_z: np.random.uniform(-1, 1, (batch, Z_DIM)),
         lr: 2e-4,
     }
     return d_opt, g_opt, feed
 
 
-def flops_per_image(channels: int) -> float:
+def flops_per_image(channels: int, batch: int = 32) -> float:
     """FLOPs of one batch's updates (the discriminator's, then G_STEPS generator ones) per image,
     counted by the profiler from the graph's ops on the CPU: the same on every device."""
     nb = run_notebook.load_functions()
     tf = nb["tf"]
     flops = 0
     with tf.Graph().as_default(), tf.device("/cpu:0"):
-        d_opt, g_opt, feed = _model(nb, channels)
+        d_opt, g_opt, feed = _model(nb, channels, batch)
         with tf.Session(config=tf.ConfigProto(device_count={"GPU": 0})) as sess:
             sess.run(tf.global_variables_initializer())
             for op in (d_opt, *[g_opt] * nb["G_STEPS"]):
@@ -80,14 +86,13 @@ def flops_per_image(channels: int) -> float:
                     .build(),
                 )
                 flops += profile.total_float_ops
-    return _positive("FLOPs per image", flops / BATCH)
+    return _positive("FLOPs per image", flops / batch)
 
 
-def original_loop(channels: int, steps: int, warmup: int) -> dict:
+def original_loop(nb: dict, channels: int, batch: int, steps: int, warmup: int) -> dict:
     """The original notebook's loop on the notebook's model; returns its images/s."""
-    nb = run_notebook.load_functions()
     tf = nb["tf"]
-    d_opt, g_opt, feed = _model(nb, channels)
+    d_opt, g_opt, feed = _model(nb, channels, batch)
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         for _ in range(warmup):
@@ -100,7 +105,7 @@ def original_loop(channels: int, steps: int, warmup: int) -> dict:
             for _ in range(nb["G_STEPS"]):
                 sess.run(g_opt, feed)
         seconds = time.perf_counter() - start
-    return {"images_per_s": _positive("images/s of the original loop", steps * BATCH / seconds)}
+    return {"images_per_s": _positive("images/s of the original loop", steps * batch / seconds)}
 
 
 def train_images_per_second(notebook: dict, batch: int, channels: int, steps: int, warmup: int) -> float:
@@ -117,11 +122,48 @@ def train_images_per_second(notebook: dict, batch: int, channels: int, steps: in
             yield data[start : start + size]
         marks["end"] = time.perf_counter()  # Asked for the next batch: the last one is trained.
 
-    with tf.Graph().as_default():
+    with tf.Graph().as_default(), contextlib.redirect_stdout(io.StringIO()):  # Not its loss lines.
         notebook["train"](
             1, batch, Z_DIM, 2e-4, 0.5, get_batches, data.shape, "L" if channels == 1 else "RGB"
         )
     return _positive("images/s of train", steps * batch / (marks["end"] - marks["start"]))
+
+
+class _TimedBatches:
+    """Random batches served as helper.Dataset serves them; ``steps`` batches are timed from the
+    one after ``warmup``, up to the request of the next (a run stops asking after its last)."""
+
+    def __init__(self, batch: int, channels: int, steps: int, warmup: int) -> None:
+        self.images = random_images((warmup + steps + 1) * batch, channels)
+        self.shape, self.image_mode = self.images.shape, "L" if channels == 1 else "RGB"
+        self.warmup, self.steps, self.marks = warmup, steps, {}
+
+    def get_batches(self, size: int):
+        for index, start in enumerate(range(0, len(self.images) - size + 1, size)):
+            if index in (self.warmup, self.warmup + self.steps):
+                self.marks["end" if "start" in self.marks else "start"] = time.perf_counter()
+            yield self.images[start : start + size]
+
+
+def run_seconds_per_batch(notebook: dict, batch: int, channels: int, steps: int, warmup: int) -> float:
+    """Seconds per batch of ``notebook``'s `train` in a ``training.Run`` as its training cells
+    make it (the learner's generator for the film, the moving average, no checkpoints)."""
+    tf = notebook["tf"]
+    data = _TimedBatches(batch, channels, steps, warmup)
+    generator = notebook["generator"]
+    run = training.Run(
+        "timed",
+        data,
+        epochs=1,
+        batch_size=batch,
+        z_dim=Z_DIM,
+        sampler=lambda z: generator(z, channels, is_train=False),
+        show_every=notebook["SHOW_EVERY"],
+        verbose=False,
+    )
+    with tf.Graph().as_default(), run:
+        notebook["train"](1, batch, Z_DIM, 2e-4, 0.5, run.get_batches, run.data_shape, data.image_mode)
+    return _positive("seconds per batch of the run", (data.marks["end"] - data.marks["start"]) / steps)
 
 
 def _positive(what: str, value: float) -> float:
@@ -169,15 +211,18 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="train_step.py", description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=60, help="timed steps (default 60)")
     parser.add_argument("--warmup", type=int, default=10, help="steps run before timing (default 10)")
+    parser.add_argument("--batch", type=int, help="batch size (default: the notebook's batch_size)")
     parser.add_argument("--original", type=int, metavar="CHANNELS", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     # No screen for the samples train shows every 100 steps. Not MPLBACKEND: a process this one
     # starts (a notebook's kernel, say) would inherit it and show no figures either.
     matplotlib.use("Agg")
-    if args.steps < 1 or args.warmup < 1:
-        parser.error("--steps and --warmup take whole numbers from 1")
+    notebook = run_notebook.load_functions()
+    batch = args.batch or notebook["batch_size"]
+    if args.steps < 1 or args.warmup < 1 or batch < 1:
+        parser.error("--steps, --warmup and --batch take whole numbers from 1")
     if args.original:
-        print(json.dumps(original_loop(args.original, args.steps, args.warmup)))
+        print(json.dumps(original_loop(notebook, args.original, batch, args.steps, args.warmup)))
         return
 
     # TensorFlow's own default for this CPU: oneDNN off (it is on only where TensorFlow turns it on).
@@ -196,19 +241,22 @@ def main(argv: list[str] | None = None) -> None:
             str(args.steps),
             "--warmup",
             str(args.warmup),
+            "--batch",
+            str(batch),
         ]
         output = subprocess.run(command, env=default_env, capture_output=True, text=True, check=True).stdout
         original = json.loads(output.strip().splitlines()[-1])
-        shipped = train_images_per_second(
-            run_notebook.load_functions(), BATCH, channels, args.steps, args.warmup
-        )
-        flops = flops_per_image(channels)
+        shipped = train_images_per_second(notebook, batch, channels, args.steps, args.warmup)
+        in_run = run_seconds_per_batch(notebook, batch, channels, args.steps, args.warmup)
+        flops = flops_per_image(channels, batch)
         speedup = shipped / original["images_per_s"]
         rate = shipped * flops / 1e9
         print(
             f"{name}: original loop {original['images_per_s']:.1f} images/s, train {shipped:.1f} images/s, "
             f"{speedup:.2f}x; {flops / 1e9:.2f} GFLOP/image, {rate:.0f} GFLOP/s "
-            f"= {rate / peak:.0%} of matmul peak"
+            f"= {rate / peak:.0%} of matmul peak; per batch of {batch}: original loop "
+            f"{1000 * batch / original['images_per_s']:.1f} ms, train {1000 * batch / shipped:.1f} ms, "
+            f"in the notebook's run {1000 * in_run:.1f} ms"
         )
         if worst is None or speedup < worst[0]:
             worst = (speedup, rate / peak)

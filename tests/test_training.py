@@ -97,10 +97,11 @@ def test_ctrl_c_inside_the_loop_body_saves_a_checkpoint_too(every_step, tmp_path
     assert checkpoint_steps(tmp_path) == ("step-0000002", ["step-0000002"])
 
 
-def test_resumed_variables_are_the_saved_ones(notebook, tmp_path, data):
+def test_resumed_variables_are_the_saved_averages(notebook, tmp_path, data):
     run = make_run(tmp_path, notebook, ArrayData(data), epochs=1)
     train_run(notebook, run)
-    saved = tf.train.load_checkpoint(str(run.checkpoint / "model")).get_tensor("generator/dense/kernel")
+    model = tf.train.load_checkpoint(str(run.checkpoint / "model"))
+    saved = model.get_tensor("moving_average/generator/dense/kernel")
 
     with tf.Graph().as_default(), tf.Session() as sess:
         _, input_z, _ = notebook["model_inputs"](28, 28, 1, Z_DIM)
@@ -398,3 +399,23 @@ def test_the_last_epochs_samples_are_kept_for_any_judge(notebook, tmp_path, data
     assert samples.shape == (50, 28, 28) and samples.dtype == np.uint8
     assert 0 < samples.mean() < 255
     assert any(f"the final 50 samples (28x28, uint8) are in {run.checkpoint.parent}" in n for n in run.notes)
+
+
+def test_samples_are_drawn_with_the_averaged_weights_and_training_keeps_its_own(notebook, tmp_path, data):
+    averaged = make_run(tmp_path / "averaged", notebook, ArrayData(data), epochs=1)
+    train_run(notebook, averaged)
+    model = tf.train.load_checkpoint(str(averaged.checkpoint / "model"))
+    live = model.get_tensor("generator/dense/kernel")
+    average = model.get_tensor("moving_average/generator/dense/kernel")
+    last_step = make_run(tmp_path / "last", notebook, ArrayData(data), epochs=1, average=None)
+    train_run(notebook, last_step)
+
+    assert not np.allclose(live, average), "the average lags the weights the last step left"
+    with tf.Graph().as_default(), tf.Session() as sess:
+        _, input_z, _ = notebook["model_inputs"](28, 28, 1, Z_DIM)
+        notebook["generator"](input_z, 1)
+        averaged.restore_into(sess)
+        [kernel] = [v for v in tf.global_variables() if v.op.name == "generator/dense/kernel"]
+        np.testing.assert_array_equal(sess.run(kernel), average)
+    assert averaged.frames[-1].shape == last_step.frames[-1].shape
+    assert not np.array_equal(averaged.frames[-1], last_step.frames[-1]), "same seed: only the weights differ"

@@ -1,0 +1,98 @@
+"""A moving average of the generator's weights, and drawing with it (Yazici et al. 2019).
+
+A GAN's generator never settles: each update chases the discriminator's last move, so the
+weights of any one step carry that step's wobble. Their exponential moving average over the last
+few hundred steps draws sharper, more varied samples than the weights of the last step, at no
+cost to training: the average only watches. ``training.Run`` keeps one for the learner's
+generator and draws the film, the quality measure, ``samples.npy`` and the latent walk with it::
+
+    average = MovingAverage(generator_variables, decay=0.999)
+    average.start(session)
+    for step in ...:
+        ...  # the learner's updates
+        average.update(session, step)
+    with average.swapped_in(session):
+        images = session.run(samples)  # drawn with the averaged weights
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+
+__all__ = ["MovingAverage"]
+
+SCOPE = "moving_average"  # Where the averaged weights live in the graph (and in checkpoints).
+
+
+class MovingAverage:
+    """The exponential moving average of some variables, kept in the graph next to them.
+
+    Early in training the weights move fast, so the decay starts low and grows with the step, as
+    in ``tf.train.ExponentialMovingAverage`` with ``num_updates`` but slower to forget:
+    ``min(decay, (1 + t) / (5 + t))``. The average thus spans about the last quarter of training,
+    and at most ``1 / (1 - decay)`` steps. (Measured on MNIST, seed 2, after 2 epochs: spanning
+    the last 1,000 steps drew better digits than the last 400, which TensorFlow's
+    ``(1 + t) / (10 + t)`` gives there; see the README.)
+
+    Attributes:
+        decay: The most the average keeps of itself at each update, below 1.
+        variables: The averaged variables.
+        averages: Their averages, one variable each, global (so that a ``tf.train.Saver`` built
+            afterwards saves and restores them with the run), named ``moving_average/<name>``.
+    """
+
+    def __init__(self, variables: Sequence, decay: float) -> None:
+        """Adds the averages, their update and the swap to the default graph.
+
+        Args:
+            variables: The variables to average, e.g. the generator's trainable ones.
+            decay: From 0 to below 1; 0.999 averages over about the last 1,000 steps.
+
+        Raises:
+            ValueError: ``decay`` is outside [0, 1), or there is no variable to average.
+        """
+        import tensorflow.compat.v1 as tf
+
+        if not 0 <= decay < 1:
+            raise ValueError(f"decay must be from 0 to below 1, got {decay!r}.")
+        if not variables:
+            raise ValueError("There are no variables to average: build the generator first.")
+        self.decay, self.variables = decay, list(variables)
+        self._step = tf.placeholder(tf.float32, (), name=f"{SCOPE}/step")
+        keep = tf.minimum(decay, (1 + self._step) / (5 + self._step))
+        self.averages, self._live, updates = [], [], []
+        with tf.name_scope(None):
+            for variable in self.variables:
+                name, zeros = variable.op.name, tf.zeros(variable.shape, variable.dtype.base_dtype)
+                average = tf.Variable(zeros, trainable=False, name=f"{SCOPE}/{name}")
+                # The live weights while the averages stand in: never saved, so not global.
+                live = tf.Variable(zeros, trainable=False, name=f"{SCOPE}/live/{name}", collections=[])
+                updates.append(tf.assign_sub(average, (1 - keep) * (average - variable)))
+                self.averages.append(average)
+                self._live.append(live)
+        self._update = tf.group(*updates)
+        self._start = tf.group(*[a.assign(v) for a, v in zip(self.averages, self.variables)])
+        self._keep_live = tf.group(*[live.assign(v) for live, v in zip(self._live, self.variables)])
+        self._put_average = tf.group(*[v.assign(a) for a, v in zip(self.averages, self.variables)])
+        self._put_live = tf.group(*[v.assign(live) for live, v in zip(self._live, self.variables)])
+
+    def start(self, session) -> None:
+        """Starts the averages at the variables' present values (a resumed run then restores them)."""
+        session.run([average.initializer for average in self.averages])
+        session.run([live.initializer for live in self._live])
+        session.run(self._start)
+
+    def update(self, session, step: int) -> None:
+        """Moves the averages towards the variables, after training step ``step`` (from 1)."""
+        session.run(self._update, {self._step: step})
+
+    @contextlib.contextmanager
+    def swapped_in(self, session) -> Iterator[None]:
+        """Puts the averages in the variables' place, and the variables back afterwards, even on error."""
+        session.run(self._keep_live)
+        session.run(self._put_average)
+        try:
+            yield
+        finally:
+            session.run(self._put_live)

@@ -1,0 +1,83 @@
+"""averaging.py: the moving average of the generator's weights, and drawing with it."""
+
+import numpy as np
+import pytest
+import tensorflow.compat.v1 as tf
+
+from averaging import MovingAverage
+
+
+@pytest.fixture
+def weight():
+    """A session and one variable in a fresh graph, the variable at 0."""
+    with tf.Graph().as_default(), tf.Session() as sess:
+        variable = tf.Variable(np.zeros(3, np.float32), name="generator/weight")
+        sess.run(variable.initializer)
+        yield sess, variable
+
+
+def test_the_average_follows_the_variable_with_a_decay_that_grows_with_the_step(weight):
+    sess, variable = weight
+    average = MovingAverage([variable], decay=0.9)
+    average.start(sess)
+    expected = np.zeros(3)
+    for step in range(1, 40):
+        value = np.full(3, float(step))
+        sess.run(variable.assign(value))
+        average.update(sess, step)
+        keep = min(0.9, (1 + step) / (5 + step))
+        expected = keep * expected + (1 - keep) * value
+
+    np.testing.assert_allclose(sess.run(average.averages[0]), expected, rtol=1e-5)
+    assert 0 < expected[0] < 39, "an average, below the last value"
+
+
+def test_swapped_in_draws_with_the_average_and_puts_the_variable_back(weight):
+    sess, variable = weight
+    average = MovingAverage([variable], decay=0.5)
+    average.start(sess)
+    sess.run(variable.assign([4.0, 4.0, 4.0]))
+    average.update(sess, 100)  # Halfway from 0 to 4.
+
+    with average.swapped_in(sess):
+        drawn = sess.run(variable * 1.0)
+
+    np.testing.assert_allclose(drawn, [2.0, 2.0, 2.0])
+    np.testing.assert_allclose(sess.run(variable), [4.0, 4.0, 4.0])
+
+
+def test_the_variable_is_put_back_when_drawing_fails(weight):
+    sess, variable = weight
+    average = MovingAverage([variable], decay=0.5)
+    average.start(sess)
+    sess.run(variable.assign([4.0, 4.0, 4.0]))
+    average.update(sess, 100)
+
+    with pytest.raises(RuntimeError), average.swapped_in(sess):
+        raise RuntimeError("the generator failed")
+
+    np.testing.assert_allclose(sess.run(variable), [4.0, 4.0, 4.0])
+
+
+def test_the_averages_are_saved_with_the_run_and_the_live_copies_are_not(weight):
+    _, variable = weight
+    average = MovingAverage([variable], decay=0.9)
+
+    names = {v.op.name for v in tf.global_variables()}
+
+    assert names == {"generator/weight", "moving_average/generator/weight"}
+    assert average.averages[0] not in tf.trainable_variables()
+
+
+@pytest.mark.parametrize(
+    ("variables", "decay", "message"),
+    [
+        ("weight", 1.0, "decay must be from 0 to below 1, got 1.0"),
+        ("weight", -0.1, "decay must be from 0 to below 1, got -0.1"),
+        ("none", 0.9, "no variables to average"),
+    ],
+)
+def test_bad_settings_are_named(weight, variables, decay, message):
+    _, variable = weight
+    with pytest.raises(ValueError, match=message):
+        MovingAverage([variable] if variables == "weight" else [], decay)
