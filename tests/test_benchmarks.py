@@ -82,3 +82,27 @@ def test_flops_per_image_are_the_graphs_and_the_same_each_time():
     once, again = train_step.flops_per_image(1), train_step.flops_per_image(1)
 
     assert once == again and 1e8 < once < 1e10
+
+
+def test_batch_overhead_prints_each_variants_median_and_the_best_ratio_last(capsys):
+    import batch_overhead
+
+    batch_overhead.main(["--rounds", "1", "--batches", "1", "--warmup", "1"])
+
+    lines = capsys.readouterr().out.strip().splitlines()
+    empty, calls, share_of = map(
+        float, re.findall(r"empty sess.run: ([\d.]+) ms; a batch makes (\d): ([\d.]+) ms", lines[0])[0]
+    )
+    assert empty > 0 and calls == 4 and abs(share_of - calls * empty) <= 0.01
+    medians = {}
+    for line in lines[1:-1]:
+        name, ms, ratio = re.fullmatch(
+            r"(.+): ([\d.]+) ms per batch of 32 \(median of [\d., ]+\), ([\d.]+)x the shipped loop", line
+        ).groups()
+        medians[name] = float(ms)
+        assert float(ms) > 0 and abs(float(ratio) - medians["shipped"] / float(ms)) <= 0.01 + 0.01 * float(
+            ratio
+        )
+    assert list(medians) == ["shipped", "callables", "own batch norm updates", "XLA"]
+    best = min(list(medians)[1:], key=medians.get)
+    assert re.fullmatch(rf"best variant: {best}, [\d.]+x the shipped loop", lines[-1])
