@@ -139,14 +139,15 @@ def test_another_learning_rate_does_not_resume_and_says_why(notebook, tmp_path, 
 
 def test_another_constant_does_not_resume_and_says_why(notebook, tmp_path, data, monkeypatch):
     train_run(notebook, make_run(tmp_path, notebook, ArrayData(data), epochs=1))
-    monkeypatch.setitem(notebook, "G_STEPS", 2)
+    shipped = notebook["G_STEPS"]
+    monkeypatch.setitem(notebook, "G_STEPS", shipped + 1)
     source = ArrayData(data)
     run = make_run(tmp_path, notebook, source, epochs=1)
 
     train_run(notebook, run)
 
     assert source.served == [0, 1, 2, 3]
-    assert any("G_STEPS 3 → 2" in note for note in run.notes)
+    assert any(f"G_STEPS {shipped} → {shipped + 1}" in note for note in run.notes)
 
 
 def test_changed_code_does_not_resume_and_says_which_function(tmp_path, data):
