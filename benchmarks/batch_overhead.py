@@ -55,13 +55,11 @@ class Loop:
         tf = notebook["tf"]
         self.g_steps, self.z_dim = notebook["G_STEPS"], notebook["z_dim"]
         self.images = np.random.default_rng(0).uniform(-0.5, 0.5, (batch, 28, 28, 1)).astype(np.float32)
-        self.graph = tf.Graph()
-        with self.graph.as_default():
+        with tf.Graph().as_default():
             inputs = notebook["model_inputs"](28, 28, 1, self.z_dim)
             d_loss, g_loss = notebook["model_loss"](*inputs[:2], 1)
-            make_opt = _own_updates_opt if variant == "own batch norm updates" else None
-            if make_opt:
-                d_opt, g_opt = make_opt(tf, d_loss, g_loss, inputs[2], notebook["beta1"])
+            if variant == "own batch norm updates":
+                d_opt, g_opt = _own_updates_opt(tf, d_loss, g_loss, inputs[2], notebook["beta1"])
             else:
                 d_opt, g_opt = notebook["model_opt"](d_loss, g_loss, inputs[2], notebook["beta1"])
             config = tf.ConfigProto()
@@ -70,7 +68,6 @@ class Loop:
             self.session = tf.Session(config=config)
             self.session.run(tf.global_variables_initializer())
             self.empty = tf.no_op()
-        self.inputs = inputs
         if variant == "callables":
             d_step = self.session.make_callable([d_opt, d_loss], feed_list=list(inputs))
             g_step = self.session.make_callable([g_opt, g_loss], feed_list=list(inputs))

@@ -108,27 +108,6 @@ def original_loop(nb: dict, channels: int, batch: int, steps: int, warmup: int) 
     return {"images_per_s": _positive("images/s of the original loop", steps * batch / seconds)}
 
 
-def train_images_per_second(notebook: dict, batch: int, channels: int, steps: int, warmup: int) -> float:
-    """Images/s of ``notebook``'s `train` on random batches, timed from the batch after ``warmup``
-    to the end of the last, within one run."""
-    tf = notebook["tf"]
-    data = random_images((warmup + steps) * batch, channels)
-    marks = {}
-
-    def get_batches(size):
-        for index, start in enumerate(range(0, len(data) - size + 1, size)):
-            if index == warmup:
-                marks["start"] = time.perf_counter()
-            yield data[start : start + size]
-        marks["end"] = time.perf_counter()  # Asked for the next batch: the last one is trained.
-
-    with tf.Graph().as_default(), contextlib.redirect_stdout(io.StringIO()):  # Not its loss lines.
-        notebook["train"](
-            1, batch, Z_DIM, 2e-4, 0.5, get_batches, data.shape, "L" if channels == 1 else "RGB"
-        )
-    return _positive("images/s of train", steps * batch / (marks["end"] - marks["start"]))
-
-
 class _TimedBatches:
     """Random batches served as helper.Dataset serves them; ``steps`` batches are timed from the
     one after ``warmup``, up to the request of the next (a run stops asking after its last)."""
@@ -143,6 +122,16 @@ class _TimedBatches:
             if index in (self.warmup, self.warmup + self.steps):
                 self.marks["end" if "start" in self.marks else "start"] = time.perf_counter()
             yield self.images[start : start + size]
+
+
+def train_images_per_second(notebook: dict, batch: int, channels: int, steps: int, warmup: int) -> float:
+    """Images/s of ``notebook``'s `train` on random batches from a plain generator, timed over
+    ``steps`` batches from the one after ``warmup``, within one run."""
+    tf = notebook["tf"]
+    data = _TimedBatches(batch, channels, steps, warmup)
+    with tf.Graph().as_default(), contextlib.redirect_stdout(io.StringIO()):  # Not its loss lines.
+        notebook["train"](1, batch, Z_DIM, 2e-4, 0.5, data.get_batches, data.shape, data.image_mode)
+    return _positive("images/s of train", steps * batch / (data.marks["end"] - data.marks["start"]))
 
 
 def run_seconds_per_batch(notebook: dict, batch: int, channels: int, steps: int, warmup: int) -> float:
