@@ -50,7 +50,7 @@ def test_a_seed_meets_the_target_only_when_all_three_figures_do():
     assert not quality_seeds.meets({**good, "classes": [0.074] + [0.1] * 9})
 
 
-def test_train_step_prints_the_device_and_positive_consistent_figures(capsys):
+def test_train_step_prints_the_device_and_positive_consistent_figures(capsys, notebook):
     import train_step
 
     train_step.main(["--steps", "2", "--warmup", "1"])
@@ -71,7 +71,7 @@ def test_train_step_prints_the_device_and_positive_consistent_figures(capsys):
         assert min(original, shipped, ratio, gflop, rate, share, original_ms, train_ms, run_ms) > 0, line
         assert abs(ratio - shipped / original) < 0.01 * ratio + 0.01
         assert abs(rate - shipped * gflop) <= 0.5 + 0.01 * rate
-        assert batch == 32, "the notebook's batch_size"
+        assert batch == notebook["batch_size"]
         assert abs(train_ms - 1000 * batch / shipped) <= 0.05 + 0.01 * train_ms
     assert re.fullmatch(r"train speedup: [\d.]+x, \d+% of matmul peak", lines[-1])
 
@@ -97,7 +97,9 @@ def test_batch_overhead_prints_each_variants_median_and_the_best_ratio_last(caps
     medians = {}
     for line in lines[1:-1]:
         name, ms, ratio = re.fullmatch(
-            r"(.+): ([\d.]+) ms per batch of 32 \(median of [\d., ]+\), ([\d.]+)x the shipped loop", line
+            rf"(.+): ([\d.]+) ms per batch of {notebook['batch_size']} \(median of [\d., ]+\), "
+            r"([\d.]+)x the shipped loop",
+            line,
         ).groups()
         medians[name] = float(ms)
         assert float(ms) > 0 and abs(float(ratio) - medians["shipped"] / float(ms)) <= 0.01 + 0.01 * float(
