@@ -1,10 +1,11 @@
 """The fixed cost of a batch: the notebook's batch loop as shipped against ways to cut its overhead.
 
 Each batch the notebook's `train` makes one discriminator update and then G_STEPS generator
-updates on the same batch, each a `sess.run` with a feed dictionary. This script runs that
-batch on the notebook's own model (its functions, loaded from the notebook), at its batch size,
-on random MNIST-shaped data, as:
-  * shipped: `sess.run([d_opt, d_loss], feed)`, then G_STEPS times `sess.run([g_opt, g_loss], feed)`;
+updates on the same batch, each with new noise and each a `sess.run` with a feed dictionary.
+This script runs that batch on the notebook's own model (its functions, loaded from the
+notebook), at its batch size, on random MNIST-shaped data, as:
+  * shipped: `sess.run([d_opt, d_loss], feed)`, then G_STEPS times new noise and
+    `sess.run([g_opt, g_loss], feed)`;
   * callables: the same updates through `sess.make_callable` (no feed dictionary to parse);
   * own batch norm updates: each optimizer runs only its own network's UPDATE_OPS (the shipped
     `model_opt` runs both networks' with each);
@@ -80,11 +81,13 @@ class Loop:
 
     def batch(self) -> None:
         """One batch, as the notebook's train does it."""
-        feed = (self.images * 2, np.random.uniform(-1, 1, (len(self.images), self.z_dim)), LEARNING_RATE)
         d_step, g_step = self.steps
-        d_step(feed)
+        d_step((self.images * 2, self._noise(), LEARNING_RATE))
         for _ in range(self.g_steps):
-            g_step(feed)
+            g_step((self.images * 2, self._noise(), LEARNING_RATE))
+
+    def _noise(self) -> np.ndarray:
+        return np.random.uniform(-1, 1, (len(self.images), self.z_dim))
 
     def seconds_per_batch(self, batches: int) -> float:
         start = time.perf_counter()

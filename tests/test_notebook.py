@@ -11,6 +11,7 @@ import os
 import re
 
 import nbformat
+import numpy as np
 import pytest
 from conftest import faces_archive, refusing_celeba, run, serving, serving_mnist
 from PIL import Image
@@ -161,3 +162,30 @@ def test_a_rerun_loads_the_finished_run_and_other_settings_train_anew(httpserver
     anew = "".join(out.get("text", "") for out in outputs_of(longer, "mnist_run = new_run("))
     assert "epochs 1 → 2" in anew and "Training from the start" in anew
     assert "mnist epoch 2/2" in anew
+
+
+def test_train_updates_the_discriminator_once_then_the_generator_g_steps_times_on_new_noise(
+    notebook, monkeypatch
+):
+    # Why: new noise for each generator update is part of the settings the README measured.
+    tf = notebook["tf"]
+    fed = []
+    original_run = tf.Session.run
+
+    def recording_run(self, fetches, feed_dict=None, **kwargs):
+        fed.append({tensor.name: np.copy(value) for tensor, value in (feed_dict or {}).items()})
+        return original_run(self, fetches, feed_dict=feed_dict, **kwargs)
+
+    monkeypatch.setattr(tf.Session, "run", recording_run)
+    batches = np.random.default_rng(0).uniform(-0.5, 0.5, (2, 4, 28, 28, 1)).astype(np.float32)
+    with tf.Graph().as_default():
+        notebook["train"](1, 4, 8, 0.0005, 0.5, lambda size: iter(batches), (8, 28, 28, 1), "L")
+
+    updates = [feed for feed in fed if "input_real:0" in feed]
+    per_batch = 1 + notebook["G_STEPS"]
+    assert notebook["G_STEPS"] >= 1 and len(updates) == len(batches) * per_batch
+    for index, batch in enumerate(batches):
+        group = updates[index * per_batch : (index + 1) * per_batch]
+        assert all(np.array_equal(feed["input_real:0"], batch * 2) for feed in group)
+        noises = [feed["input_z:0"] for feed in group]
+        assert all(not np.array_equal(a, b) for i, a in enumerate(noises) for b in noises[i + 1 :])
