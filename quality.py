@@ -33,7 +33,8 @@ import helper
 
 CLASSIFIER_FILE = "mnist_classifier.npz"
 # Bumped when the classifier or its training changes, so that a cached one is retrained.
-_CLASSIFIER_VERSION = 1
+# 2: seeded before its weights and dropout are created, so the same seed trains the same classifier.
+_CLASSIFIER_VERSION = 2
 _BATCH = 500  # Images per forward pass when features are computed.
 
 
@@ -95,25 +96,50 @@ class _Network:
     """
 
     def __init__(
-        self, channels: int, layers: tuple[int, ...], kernel: int, dense: int | None = None, classes: int = 0
+        self,
+        channels: int,
+        layers: tuple[int, ...],
+        kernel: int,
+        dense: int | None = None,
+        classes: int = 0,
+        seed: int = 0,
     ) -> None:
         import tensorflow.compat.v1 as tf
 
         self.graph = tf.Graph()
         with self.graph.as_default():
+            tf.set_random_seed(seed)
+            # Each layer's own seed: the legacy layers' default initializer ignores the graph's.
+            seeds = iter(range(seed * 100, seed * 100 + 100))
+
+            def initializer():
+                return tf.glorot_uniform_initializer(seed=next(seeds))
+
             self.images = tf.placeholder(tf.float32, (None, 28, 28, channels), name="images")
             self.training = tf.placeholder_with_default(False, (), name="training")
             x, statistics = self.images, []
             for filters in layers:
-                x = tf.layers.conv2d(x, filters, kernel, strides=2, padding="same", activation=tf.nn.relu)
+                x = tf.layers.conv2d(
+                    x,
+                    filters,
+                    kernel,
+                    strides=2,
+                    padding="same",
+                    activation=tf.nn.relu,
+                    kernel_initializer=initializer(),
+                )
                 mean, variance = tf.nn.moments(x, axes=(1, 2))
                 statistics += [mean, tf.sqrt(variance + 1e-6)]
             if dense:
-                self.features = tf.layers.dense(tf.layers.flatten(x), dense, activation=tf.nn.relu)
+                self.features = tf.layers.dense(
+                    tf.layers.flatten(x), dense, activation=tf.nn.relu, kernel_initializer=initializer()
+                )
             else:
                 self.features = tf.concat(statistics, axis=1)
-            dropped = tf.layers.dropout(self.features, 0.3, training=self.training)
-            self.logits = tf.layers.dense(dropped, classes) if classes else None
+            dropped = tf.layers.dropout(self.features, 0.3, training=self.training, seed=next(seeds))
+            self.logits = (
+                tf.layers.dense(dropped, classes, kernel_initializer=initializer()) if classes else None
+            )
             self.variables = tf.global_variables()
             self._values = [tf.placeholder(v.dtype.base_dtype, v.shape) for v in self.variables]
             self._assign = tf.group(*(v.assign(value) for v, value in zip(self.variables, self._values)))
@@ -214,7 +240,7 @@ class MnistJudge(Judge):
         data_dir = Path(data_dir)
         test_digits = helper.read_idx(helper.fetch("mnist-test-images", data_dir), "images")
         test_labels = helper.read_idx(helper.fetch("mnist-test-labels", data_dir), "labels")
-        self._network = _Network(channels=1, layers=(32, 64), kernel=5, dense=128, classes=10)
+        self._network = _Network(channels=1, layers=(32, 64), kernel=5, dense=128, classes=10, seed=seed)
         cache = data_dir / CLASSIFIER_FILE
         test = as_served(test_digits)
         if not self._load(cache):
@@ -256,7 +282,6 @@ class MnistJudge(Judge):
             )
         images, net = as_served(digits), self._network
         with net.graph.as_default():
-            tf.set_random_seed(seed)
             targets = tf.placeholder(tf.int64, (None,))
             rate = tf.placeholder(tf.float32, ())
             loss = tf.losses.sparse_softmax_cross_entropy(targets, net.logits)
