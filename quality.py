@@ -21,6 +21,7 @@ All images are float arrays of shape (n, 28, 28, channels) in [-1, 1], as the ge
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import os
 from pathlib import Path
@@ -110,7 +111,7 @@ class _Network:
         with self.graph.as_default():
             tf.set_random_seed(seed)
             # Each layer's own seed: the legacy layers' default initializer ignores the graph's.
-            seeds = iter(range(seed * 100, seed * 100 + 100))
+            seeds = itertools.count(seed * 100)
 
             def initializer():
                 return tf.glorot_uniform_initializer(seed=next(seeds))

@@ -82,9 +82,10 @@ class Loop:
     def batch(self) -> None:
         """One batch, as the notebook's train does it."""
         d_step, g_step = self.steps
-        d_step((self.images * 2, self._noise(), LEARNING_RATE))
+        real = self.images * 2
+        d_step((real, self._noise(), LEARNING_RATE))
         for _ in range(self.g_steps):
-            g_step((self.images * 2, self._noise(), LEARNING_RATE))
+            g_step((real, self._noise(), LEARNING_RATE))
 
     def _noise(self) -> np.ndarray:
         return np.random.uniform(-1, 1, (len(self.images), self.z_dim))
