@@ -35,7 +35,7 @@ import numpy as np  # noqa: E402
 import run_notebook  # noqa: E402
 
 VARIANTS = ("shipped", "callables", "own batch norm updates", "XLA")
-LEARNING_RATE = 0.0005
+LEARNING_RATE = 0.0008
 
 
 def _own_updates_opt(tf, d_loss, g_loss, learning_rate, beta1):
