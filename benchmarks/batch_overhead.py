@@ -35,7 +35,6 @@ import numpy as np  # noqa: E402
 import run_notebook  # noqa: E402
 
 VARIANTS = ("shipped", "callables", "own batch norm updates", "XLA")
-LEARNING_RATE = 0.0008
 
 
 def _own_updates_opt(tf, d_loss, g_loss, learning_rate, beta1):
@@ -55,6 +54,7 @@ class Loop:
     def __init__(self, notebook: dict, variant: str, batch: int) -> None:
         tf = notebook["tf"]
         self.g_steps, self.z_dim = notebook["G_STEPS"], notebook["z_dim"]
+        self.learning_rate = notebook["learning_rate"]
         self.images = np.random.default_rng(0).uniform(-0.5, 0.5, (batch, 28, 28, 1)).astype(np.float32)
         with tf.Graph().as_default():
             inputs = notebook["model_inputs"](28, 28, 1, self.z_dim)
@@ -83,9 +83,9 @@ class Loop:
         """One batch, as the notebook's train does it."""
         d_step, g_step = self.steps
         real = self.images * 2
-        d_step((real, self._noise(), LEARNING_RATE))
+        d_step((real, self._noise(), self.learning_rate))
         for _ in range(self.g_steps):
-            g_step((real, self._noise(), LEARNING_RATE))
+            g_step((real, self._noise(), self.learning_rate))
 
     def _noise(self) -> np.ndarray:
         return np.random.uniform(-1, 1, (len(self.images), self.z_dim))
