@@ -3,7 +3,7 @@
 Each batch the notebook's `train` makes one discriminator update and then G_STEPS generator
 updates on the same batch, each with new noise and each a `sess.run` with a feed dictionary.
 This script runs that batch on the notebook's own model (its functions, loaded from the
-notebook), at its batch size, on random MNIST-shaped data, as:
+notebook), at its batch size (or ``--batch``), on random MNIST-shaped data, as:
   * shipped: `sess.run([d_opt, d_loss], feed)`, then G_STEPS times new noise and
     `sess.run([g_opt, g_loss], feed)`;
   * callables: the same updates through `sess.make_callable` (no feed dictionary to parse);
@@ -14,7 +14,7 @@ All four share one process and take turns, ``--rounds`` times ``--batches`` batc
 ``--warmup`` batches; each prints its median time per batch. It also prints the cost of one
 empty `sess.run`, the part of a batch that fewer session calls could save.
 
-Usage: python benchmarks/batch_overhead.py [--rounds 5] [--batches 30] [--warmup 10]
+Usage: python benchmarks/batch_overhead.py [--rounds 5] [--batches 30] [--warmup 10] [--batch N]
 The last line is ``best variant: NAME, N.NNx the shipped loop`` (above 1 is faster).
 """
 
@@ -108,12 +108,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=5, help="turns of each variant (default 5)")
     parser.add_argument("--batches", type=int, default=30, help="batches per turn (default 30)")
     parser.add_argument("--warmup", type=int, default=10, help="batches before timing (default 10)")
+    parser.add_argument("--batch", type=int, help="batch size (default: the notebook's batch_size)")
     args = parser.parse_args(argv)
-    if min(args.rounds, args.batches, args.warmup) < 1:
-        parser.error("--rounds, --batches and --warmup take whole numbers from 1")
+    if min(args.rounds, args.batches, args.warmup) < 1 or (args.batch is not None and args.batch < 1):
+        parser.error("--rounds, --batches, --warmup and --batch take whole numbers from 1")
 
     notebook = run_notebook.load_functions()
-    batch = notebook["batch_size"]
+    batch = args.batch or notebook["batch_size"]
     loops = {variant: Loop(notebook, variant, batch) for variant in VARIANTS}
     for loop in loops.values():
         for _ in range(args.warmup):
