@@ -23,6 +23,13 @@ _PART = re.compile(r"^\..+?\.(?P<pid>\d+)\.[^.]+\.part$")
 _UNOWNED_PART_SECONDS = 3600
 
 
+def _umask() -> int:
+    """This process's umask (reading it means setting it, so it is set straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def temporary_prefix(path: Path) -> str:
     """The start of a temporary name for ``path``: its name and this process's id."""
     return f".{path.name}.{os.getpid()}."
@@ -44,6 +51,8 @@ def replacing(path: str | os.PathLike) -> Iterator[Path]:
     temp = Path(temp_name)
     try:
         yield temp
+        # mkstemp makes the file private (0600); the finished one gets the usual mode, as open() gives.
+        os.chmod(temp, 0o666 & ~_umask())
         os.replace(temp, path)
     finally:
         temp.unlink(missing_ok=True)
@@ -74,6 +83,7 @@ def folder(path: str | os.PathLike) -> Iterator[Path]:
     work = Path(tempfile.mkdtemp(dir=path.parent, prefix=temporary_prefix(path), suffix=PART_SUFFIX))
     try:
         yield work
+        os.chmod(work, 0o777 & ~_umask())  # mkdtemp's 0700, made the usual mode for a new folder.
         os.rename(work, path)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -1,5 +1,8 @@
 """atomic.py: a file or folder appears whole under its name, or not at all."""
 
+import os
+import stat
+
 import pytest
 
 import atomic
@@ -41,3 +44,15 @@ def test_a_finished_folder_is_renamed_whole(tmp_path):
 
     assert (tmp_path / "step-1" / "model").read_text() == "whole"
     assert [p.name for p in tmp_path.iterdir()] == ["step-1"]
+
+
+def test_finished_files_and_folders_get_the_umasks_mode_not_the_temporary_ones(tmp_path):
+    previous = os.umask(0o027)
+    try:
+        atomic.write_text(tmp_path / "report.html", "<p>done</p>")
+        with atomic.folder(tmp_path / "step") as work:
+            (work / "weights").write_bytes(b"1")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "report.html").stat().st_mode) == 0o640
+    assert stat.S_IMODE((tmp_path / "step").stat().st_mode) == 0o750
