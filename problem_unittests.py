@@ -24,14 +24,16 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")  # As the notebook: the fast
 import numpy as np
 import tensorflow.compat.v1 as tf
 
-import training
+from harness.messages import first_line
+from harness.training import Run, TrainingDiverged
 
 _RNG_SEED = 0
 _Z_DIM = 100
 # The last outcome of each check in this session, by function name ("passed" or why not), for the
 # notebook's self-review before submitting.
 RESULTS: dict[str, str] = {}
-_HERE = os.path.abspath(__file__)
+_PROJECT = os.path.dirname(os.path.abspath(__file__))
+_HARNESS = os.path.join(_PROJECT, "harness")
 # Frames from these folders are libraries, not the learner's code.
 _LIBRARY_FOLDERS = tuple(
     {os.path.dirname(os.path.dirname(os.path.abspath(module.__file__))) for module in (np, inspect)}
@@ -54,7 +56,7 @@ def _require(condition, message):
 def _is_learners(filename):
     """Whether a traceback frame is in the learner's code: not a library, not a module of this project."""
     path = os.path.abspath(filename)
-    ours = os.path.dirname(path) == os.path.dirname(_HERE) and path.endswith(".py")
+    ours = path.endswith(".py") and (os.path.dirname(path) == _PROJECT or path.startswith(_HARNESS + os.sep))
     return not ours and not path.startswith(_LIBRARY_FOLDERS) and not filename.startswith("<frozen")
 
 
@@ -72,9 +74,6 @@ def _learner_line(error):
             if _is_learners(filename) and line:
                 return f" (in {name}: `{line.strip()}`)"
     return ""
-
-
-_first_line = training.first_line
 
 
 def _name_of(function):
@@ -100,14 +99,14 @@ def _check(check):
         except CheckFailed as failure:
             RESULTS[name] = f"failed: {failure}"
             raise
-        except training.TrainingDiverged as error:
+        except TrainingDiverged as error:
             RESULTS[name] = "failed: training diverged"
             raise CheckFailed(f"Training your {_name_of(function)} diverged: {error}") from None
         except Exception as error:
             RESULTS[name] = f"failed: {type(error).__name__}"
             raise CheckFailed(
                 f"The check of your `{_name_of(function)}` could not run it: {type(error).__name__}: "
-                f"{_first_line(error)}{_learner_line(error)}."
+                f"{first_line(error)}{_learner_line(error)}."
             ) from error
         RESULTS[name] = "passed"
         print("Tests Passed")
@@ -178,7 +177,7 @@ def _call(description, function, *args, returns=True):
                 "run a new graph of its own."
             )
         raise CheckFailed(
-            f"Your `{name}` raised {type(error).__name__}: {_first_line(error)}{_learner_line(error)}. "
+            f"Your `{name}` raised {type(error).__name__}: {first_line(error)}{_learner_line(error)}. "
             f"It was called as {description}.{hint}"
         ) from error
     if returns and _unwritten(result):
@@ -191,7 +190,7 @@ def _run(sess, fetches, feed, description):
         return sess.run(fetches, feed_dict=feed)
     except tf.errors.OpError as error:
         raise CheckFailed(
-            f"Running {description} failed: {_first_line(error)}{_learner_line(error)}. Check that no size "
+            f"Running {description} failed: {first_line(error)}{_learner_line(error)}. Check that no size "
             "is fixed in your graph: the batch size must stay open (None or -1)."
         ) from error
 
@@ -826,7 +825,7 @@ def test_train(train):
             seen["after"] = seen["run"](variables)
 
     namespace = getattr(train, "__globals__", {})
-    run = training.Run(
+    run = Run(
         "check",
         _RandomImages(data, on_batch),
         epochs=2,

@@ -15,251 +15,19 @@ printed, and the exit status is 1. A bad option or parameter is one line and exi
 
 import argparse
 import ast
-import contextlib
-import json
-import linecache
 import os
-import re
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
-from nbconvert import HTMLExporter
-from nbconvert.preprocessors import CoalesceStreamsPreprocessor
-from traitlets.config import Config
 
-import atomic
+from harness.execution import describe_failure, execute, export_html
+from harness.project import NOTEBOOK, PROJECT, declared_parameters, with_parameters
 
-HERE = Path(__file__).resolve().parent
-NOTEBOOK = HERE / "dlnd_face_generation.ipynb"
-
-
-EXERCISE, GIVEN, DEFINITIONS = "exercise", "given", "definitions"
-
-
-def tags(cell) -> list[str]:
-    """The cell's tags: ``exercise`` (the learner's), ``given``, ``definitions``, ``parameters``."""
-    return list(cell.metadata.get("tags", []))
-
-
-def load_functions(path: Path = NOTEBOOK, notebook=None) -> dict:
-    """Runs the notebook's exercise cells and the given cells tagged ``definitions``; returns their namespace.
-
-    This gives the notebook's own functions (model_inputs, ..., train) to the tests and the
-    benchmarks without a copy of them. Cells that download, train or show data are left out.
-
-    Args:
-        path: The notebook to read.
-        notebook: The notebook, already read (``path`` then only names it in tracebacks).
-    """
-    notebook = notebook if notebook is not None else nbformat.read(path, as_version=4)
-    namespace = {"__name__": "dlnd_face_generation"}
-    for cell in notebook.cells:
-        if cell.cell_type == "code" and {EXERCISE, DEFINITIONS} & set(tags(cell)):
-            # Each cell gets a name of its own in linecache, as in Jupyter: tracebacks and
-            # inspect.getsource then show the cell's lines.
-            filename = f"{path}#{cell.get('id', len(linecache.cache))}"
-            lines = cell.source.splitlines(keepends=True)
-            linecache.cache[filename] = (len(cell.source), None, lines, filename)
-            exec(compile(cell.source, filename, "exec"), namespace)
-    return namespace
-
-
-def with_parameters(notebook, parameters: dict, setup: str = ""):
-    """Returns a copy of ``notebook`` with a cell setting ``parameters`` after its parameters cell.
-
-    Args:
-        notebook: The notebook, as read by nbformat.
-        parameters: Names and values; each value is written as its repr().
-        setup: More code for the inserted cell, run after the assignments.
-
-    Raises:
-        ValueError: The notebook has no cell tagged ``parameters``, or a name is not set in it.
-    """
-    copy = nbformat.from_dict(notebook)
-    tagged = [i for i, cell in enumerate(copy.cells) if "parameters" in cell.metadata.get("tags", [])]
-    if not tagged:
-        raise ValueError("The notebook has no cell tagged 'parameters': tag the cell that sets data_dir.")
-    known = {
-        target.id
-        for node in ast.parse(copy.cells[tagged[0]].source).body
-        if isinstance(node, ast.Assign)
-        for target in node.targets
-        if isinstance(target, ast.Name)
-    }
-    unknown = sorted(set(parameters) - known)
-    if unknown:
-        raise ValueError(f"Unknown parameters {unknown}: the parameters cell sets {sorted(known)}.")
-    lines = [f"{name} = {value!r}" for name, value in parameters.items()]
-    source = "\n".join([*lines, setup]).strip()
-    if not source:
-        return copy
-    cell = nbformat.v4.new_code_cell(source)
-    cell.metadata["tags"] = ["injected-parameters"]
-    copy.cells.insert(tagged[0] + 1, cell)
-    return copy
-
-
-TITLE = "Face Generation: a DCGAN that draws digits, then faces"
 # The smallest value each whole-number parameter takes (0 epochs skips a data set).
 MINIMUM = {"mnist_epochs": 0, "celeba_epochs": 0, "max_batches": 1, "quality_samples": 2}
-
-
-class _TalkingClient(NotebookClient):
-    """Runs the notebook, printing each cell's heading, the time so far and how long the cell took
-    last time (the estimate), and forwarding the progress bars the cells print (to standard
-    error, as tqdm does)."""
-
-    def __init__(self, notebook, stream=None, last_times: dict | None = None, **kwargs) -> None:
-        super().__init__(notebook, **kwargs)
-        self.stream = stream
-        self.started = time.perf_counter()
-        self.code_cells = sum(cell.cell_type == "code" for cell in notebook.cells)
-        self.last_times, self.times = last_times or {}, {}
-        self._cell_started = self.started
-        self.on_cell_start = self._announce
-        self.on_cell_executed = self._time
-
-    def _announce(self, cell, cell_index: int) -> None:
-        self._cell_started = time.perf_counter()
-        if self.stream is None or cell.cell_type != "code":
-            return
-        number = sum(c.cell_type == "code" for c in self.nb.cells[: cell_index + 1])
-        elapsed = _clock(time.perf_counter() - self.started)
-        last = self.last_times.get(cell.get("id", ""), 0)
-        estimate = f" (took {_clock(last)} last time)" if last >= 5 else ""
-        print(
-            f"\r[{elapsed}] cell {number}/{self.code_cells}: {heading_of(self.nb, cell_index)}{estimate}",
-            file=self.stream,
-        )
-
-    def _time(self, cell, cell_index: int, execute_reply) -> None:
-        self.times[cell.get("id", str(cell_index))] = round(time.perf_counter() - self._cell_started, 1)
-
-    def output(self, outs, msg, display_id, cell_index):
-        content = msg.get("content", {})
-        if self.stream is not None and msg["msg_type"] == "stream" and content.get("name") == "stderr":
-            bar = content.get("text", "").replace("\n", "\r").split("\r")
-            shown = [part for part in bar if part.strip()]
-            if shown:
-                print(f"\r    {shown[-1].strip()[:100]}", end="", file=self.stream, flush=True)
-        return super().output(outs, msg, display_id, cell_index)
-
-
-def _clock(seconds: float) -> str:
-    return time.strftime("%H:%M:%S", time.gmtime(seconds))
-
-
-def heading_of(notebook, cell_index: int) -> str:
-    """The last markdown heading at or above a cell, as 'Section > Subsection'."""
-    levels: dict[int, str] = {}
-    for cell in notebook.cells[: cell_index + 1]:
-        if cell.cell_type != "markdown":
-            continue
-        for line in cell.source.splitlines():
-            match = re.match(r"^(#{1,4})\s+(.*)", line)
-            if match:
-                depth = len(match.group(1))
-                levels = {level: title for level, title in levels.items() if level < depth}
-                levels[depth] = match.group(2).strip()
-    return " > ".join(levels[level] for level in sorted(levels)[-2:]) or "(start)"
-
-
-def execute(notebook, timeout: int | None = None, stream=None, times: Path | None = None):
-    """Runs every cell in a fresh kernel started in the project folder; returns the notebook.
-
-    The kernel talks over local sockets, not TCP, and the C++ libraries' log lines go to its
-    console, not into the notebook.
-
-    Args:
-        notebook: The notebook; its outputs are filled in.
-        timeout: Seconds a cell may take; None for no limit.
-        stream: Where progress is printed (standard error, say); None for silence.
-        times: A JSON file of each cell's duration: read for the estimates, then updated.
-
-    Raises:
-        CellExecutionError: A cell failed; ``notebook`` holds the outputs up to that cell.
-    """
-    config = Config()
-    config.KernelManager.transport = "ipc"
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # Inherited by the kernel.
-    with tempfile.TemporaryDirectory(prefix="kernel-") as sockets:
-        config.KernelManager.ip = str(Path(sockets) / "ipc")
-        last_times = {}
-        if times is not None and times.is_file():
-            with contextlib.suppress(OSError, ValueError):
-                last_times = json.loads(times.read_text())
-        client = _TalkingClient(
-            notebook,
-            stream=stream,
-            last_times=last_times,
-            config=config,
-            timeout=timeout,
-            kernel_name="python3",
-            # A loaded machine can deliver a cell's last outputs seconds after the cell ends:
-            # wait for them rather than drop them from the report (nbclient waits 4 s).
-            iopub_timeout=60,
-            resources={"metadata": {"path": HERE}},
-            extra_arguments=["--IPKernelApp.capture_fd_output=False"],
-        )
-        try:
-            return client.execute()
-        finally:
-            if stream is not None:
-                print(file=stream)
-            if times is not None and client.times:
-                with contextlib.suppress(OSError):
-                    atomic.write_text(times, json.dumps({**last_times, **client.times}))
-
-
-def export_html(notebook, path: Path) -> None:
-    """Writes the notebook as a stand-alone HTML page (figures embedded), titled after the project."""
-    exporter = HTMLExporter()
-    # Progress bars print a line per update; keep only what a screen would show last.
-    exporter.register_preprocessor(CoalesceStreamsPreprocessor, enabled=True)
-    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": TITLE}})
-    atomic.write_text(path, body)
-
-
-def describe_failure(notebook) -> str:
-    """One paragraph on the cell that failed: its number, whose code it is (by its tag), the error."""
-    code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
-    for number, cell in enumerate(code_cells, start=1):
-        error = next((out for out in cell.get("outputs", []) if out.output_type == "error"), None)
-        if error is None:
-            continue
-        defined = re.search(r"^def (\w+)\(", cell.source, re.M)
-        if EXERCISE in tags(cell):
-            owner = f"your exercise, {defined.group(1)}" if defined else "your exercise"
-        elif cell.source.startswith("problem_unittests.test_"):
-            owner = "the check of your function"
-        else:
-            owner = "given code"
-        return f"Code cell {number} ({owner}) failed: {error.ename}: {error.evalue}\nThe report shows it."
-    return "A cell failed; the report shows its output."
-
-
-def declared_parameters(notebook) -> dict[str, tuple[object, str]]:
-    """The parameters cell's names, each with its default value and its comment.
-
-    Raises:
-        ValueError: The notebook has no cell tagged ``parameters``.
-    """
-    tagged = [cell for cell in notebook.cells if "parameters" in tags(cell)]
-    if not tagged:
-        raise ValueError("The notebook has no cell tagged 'parameters': tag the cell that sets data_dir.")
-    source = tagged[0].source
-    lines = source.splitlines()
-    declared = {}
-    for node in ast.parse(source).body:
-        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
-            comment = lines[node.lineno - 1].partition("#")[2].strip()
-            declared[node.targets[0].id] = (ast.literal_eval(node.value), comment)
-    return declared
 
 
 def check_parameter(name: str, value, declared: dict) -> None:
@@ -305,7 +73,7 @@ def check_output(path: Path) -> Path:
     path = path.resolve()
     if path.suffix.lower() != ".html":
         raise ValueError(f"--output must end in .html (the report), got {path.name}")
-    if path.parent == HERE and path.with_suffix("").name in {p.stem for p in HERE.glob("*.py")}:
+    if path.parent == PROJECT and path.with_suffix("").name in {p.stem for p in PROJECT.glob("*.py")}:
         raise ValueError(
             f"--output {path.name} would sit beside the project's own {path.stem}.py; choose another name"
         )
@@ -341,7 +109,7 @@ def build_parser(declared: dict) -> argparse.ArgumentParser:
     parser.add_argument(
         "--output",
         type=Path,
-        default=HERE / "dlnd_face_generation.html",
+        default=PROJECT / "dlnd_face_generation.html",
         help="the HTML report (default: dlnd_face_generation.html); the executed notebook goes beside it",
     )
     return parser

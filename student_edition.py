@@ -21,12 +21,11 @@ from pathlib import Path
 
 import nbformat
 
-import atomic
-import run_notebook
+from harness import atomic
+from harness.project import EXERCISE, PROJECT, tags
 
-HERE = Path(__file__).resolve().parent
-SOLUTION = HERE / "dlnd_face_generation.ipynb"
-STUDENT = HERE / "dlnd_face_generation_student.ipynb"
+SOLUTION = PROJECT / "dlnd_face_generation.ipynb"
+STUDENT = PROJECT / "dlnd_face_generation_student.ipynb"
 
 # What each blank function returns: as many Nones as the real one returns values.
 PLACEHOLDERS = {
@@ -93,7 +92,7 @@ def student_edition(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
     notebook = nbformat.from_dict(solution)
     for cell in notebook.cells:
         if cell.cell_type == "code":
-            if run_notebook.EXERCISE in run_notebook.tags(cell):
+            if EXERCISE in tags(cell):
                 cell.source = blank(cell.source)
             cell.outputs, cell.execution_count = [], None
     return notebook

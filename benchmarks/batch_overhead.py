@@ -32,7 +32,7 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")  # As the notebook: the fast
 
 import numpy as np  # noqa: E402
 
-import run_notebook  # noqa: E402
+from harness import project  # noqa: E402
 
 VARIANTS = ("shipped", "callables", "own batch norm updates", "XLA")
 
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> None:
     if min(args.rounds, args.batches, args.warmup) < 1 or (args.batch is not None and args.batch < 1):
         parser.error("--rounds, --batches, --warmup and --batch take whole numbers from 1")
 
-    notebook = run_notebook.load_functions()
+    notebook = project.load_functions()
     batch = args.batch or notebook["batch_size"]
     loops = {variant: Loop(notebook, variant, batch) for variant in VARIANTS}
     for loop in loops.values():

@@ -23,15 +23,16 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import helper
+from harness.data import images
 
 
 def original_get_image(path: str, width: int, height: int, mode: str) -> np.ndarray:
     """The original project's decode: full-size decode, crop 108x108, bilinear resize."""
     image = Image.open(path)
     if image.size != (width, height):
-        j = (image.size[0] - helper.FACE_CROP) // 2
-        i = (image.size[1] - helper.FACE_CROP) // 2
-        image = image.crop([j, i, j + helper.FACE_CROP, i + helper.FACE_CROP])
+        j = (image.size[0] - images.FACE_CROP) // 2
+        i = (image.size[1] - images.FACE_CROP) // 2
+        image = image.crop([j, i, j + images.FACE_CROP, i + images.FACE_CROP])
         image = image.resize([width, height], Image.BILINEAR)
     return np.array(image.convert(mode))
 

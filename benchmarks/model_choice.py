@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")  # As the notebook configures TensorFlow.
 
 
-import run_notebook  # noqa: E402
 from benchmarks.train_step import train_images_per_second  # noqa: E402
+from harness import project  # noqa: E402
 
 
 def alternatives(tf) -> dict:
@@ -77,7 +77,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=32)
     args = parser.parse_args()
 
-    notebook = run_notebook.load_functions()
+    notebook = project.load_functions()
     shipped = train_images_per_second(notebook, args.batch, 1, args.steps, args.warmup)
     print(f"notebook model: {shipped:.0f} images/s")
     rates = {}

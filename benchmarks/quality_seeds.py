@@ -24,8 +24,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")  # As the notebook: the fast CPU kernels.
 
 import helper  # noqa: E402
-import quality  # noqa: E402
-import run_notebook  # noqa: E402
+from harness import project, quality  # noqa: E402
 
 # The target after MNIST's 2 epochs (issue "Good digits on every seed").
 MOST_FD_OF_NOISE, LEAST_RAREST_DIGIT, LEAST_CONFIDENCE = 0.030, 0.075, 0.90
@@ -42,7 +41,7 @@ def meets(scores: dict) -> bool:
 
 def train_seed(seed: int, data_dir: str, epochs: int, max_batches: int | None, samples: int) -> dict:
     """Trains MNIST as the notebook does with ``seed``; returns the last epoch's quality."""
-    notebook = run_notebook.load_functions()
+    notebook = project.load_functions()
     tf = notebook["tf"]
     tf.disable_v2_behavior()
     helper.fetch_all(helper.MNIST_FILES, data_dir)

@@ -37,8 +37,7 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
 import matplotlib  # noqa: E402
 import numpy as np  # noqa: E402
 
-import run_notebook  # noqa: E402
-import training  # noqa: E402
+from harness import project, training  # noqa: E402
 
 Z_DIM = 100
 SHAPES = {"MNIST": 1, "CelebA": 3}
@@ -64,7 +63,7 @@ def _model(nb: dict, channels: int, batch: int):
 def flops_per_image(channels: int, batch: int = 32) -> float:
     """FLOPs of one batch's updates (the discriminator's, then G_STEPS generator ones) per image,
     counted by the profiler from the graph's ops on the CPU: the same on every device."""
-    nb = run_notebook.load_functions()
+    nb = project.load_functions()
     tf = nb["tf"]
     flops = 0
     with tf.Graph().as_default(), tf.device("/cpu:0"):
@@ -206,7 +205,7 @@ def main(argv: list[str] | None = None) -> None:
     # No screen for the samples train shows every 100 steps. Not MPLBACKEND: a process this one
     # starts (a notebook's kernel, say) would inherit it and show no figures either.
     matplotlib.use("Agg")
-    notebook = run_notebook.load_functions()
+    notebook = project.load_functions()
     batch = args.batch or notebook["batch_size"]
     if args.steps < 1 or args.warmup < 1 or batch < 1:
         parser.error("--steps, --warmup and --batch take whole numbers from 1")

@@ -25,9 +25,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import helper
-import run_notebook
 import student_edition
+from harness import execution, project
+from harness.data import sources
 
 # Figures drawn by the notebook's functions in this process are not shown. (Not MPLBACKEND:
 # the kernels that the notebook tests start would inherit it and show no figures either.)
@@ -97,8 +97,8 @@ def sha256(data: bytes) -> str:
 def use_source(monkeypatch):
     """Points a data set's table entry at test archives: use_source(name, archive, urls)."""
 
-    def point(name: str, archive: bytes, urls: tuple[str, ...]) -> helper.Source:
-        source = helper.SOURCES[name]
+    def point(name: str, archive: bytes, urls: tuple[str, ...]) -> sources.Source:
+        source = sources.SOURCES[name]
         payload = gzip.decompress(archive) if source.payload_sha256 else None
         source = dataclasses.replace(
             source,
@@ -107,7 +107,7 @@ def use_source(monkeypatch):
             md5=hashlib.md5(archive).hexdigest(),
             payload_sha256=sha256(payload) if payload is not None else None,
         )
-        monkeypatch.setitem(helper.SOURCES, name, source)
+        monkeypatch.setitem(sources.SOURCES, name, source)
         return source
 
     return point
@@ -129,7 +129,7 @@ def mnist_files(tmp_path, mnist_digits) -> list[str]:
 @pytest.fixture(scope="session")
 def notebook() -> dict:
     """The notebook's namespace after running its defining cells: model_inputs, train, ..."""
-    return run_notebook.load_functions()
+    return project.load_functions()
 
 
 class ArrayData:
@@ -188,19 +188,19 @@ def faces_archive() -> bytes:
 
 def serving(httpserver, name: str, archive: bytes) -> str:
     """Code for the kernel: points helper's table entry for `name` at the test server."""
-    path = f"/{name}/{helper.SOURCES[name].archive}"
+    path = f"/{name}/{sources.SOURCES[name].archive}"
     httpserver.expect_request(path).respond_with_data(archive)
     fields = {"urls": (httpserver.url_for(path),), "sha256": hashlib.sha256(archive).hexdigest()}
     if name.startswith("mnist"):
         fields["payload_sha256"] = hashlib.sha256(gzip.decompress(archive)).hexdigest()
-    return f"helper.SOURCES[{name!r}] = dataclasses.replace(helper.SOURCES[{name!r}], **{fields!r})"
+    return f"sources.SOURCES[{name!r}] = dataclasses.replace(sources.SOURCES[{name!r}], **{fields!r})"
 
 
 def refusing_celeba(httpserver) -> str:
     """Code for the kernel: CelebA's only host answers 403, as Google Drive does when busy."""
     httpserver.expect_request("/celeba.zip").respond_with_data("Forbidden", status=403)
     refused = (httpserver.url_for("/celeba.zip"),)
-    return f"helper.SOURCES['celeba'] = dataclasses.replace(helper.SOURCES['celeba'], urls={refused!r})"
+    return f"sources.SOURCES['celeba'] = dataclasses.replace(sources.SOURCES['celeba'], urls={refused!r})"
 
 
 def serving_mnist(httpserver) -> list[str]:
@@ -209,8 +209,8 @@ def serving_mnist(httpserver) -> list[str]:
 
 def shortened(tmp_path, setup_lines, notebook=None, **parameters):
     """A copy of ``notebook`` (the committed one by default) set up for a short run on test data."""
-    notebook = notebook or nbformat.read(run_notebook.NOTEBOOK, as_version=4)
-    setup = "\n".join(["import dataclasses", *setup_lines])
+    notebook = notebook or nbformat.read(project.NOTEBOOK, as_version=4)
+    setup = "\n".join(["import dataclasses", "from harness.data import sources", *setup_lines])
     parameters = {
         "data_dir": str(tmp_path / "data"),
         "mnist_epochs": 1,
@@ -218,15 +218,15 @@ def shortened(tmp_path, setup_lines, notebook=None, **parameters):
         "quality_samples": 64,
         **parameters,
     }
-    return run_notebook.with_parameters(notebook, parameters, setup)
+    return project.with_parameters(notebook, parameters, setup)
 
 
 def run(tmp_path, setup_lines, notebook=None, stream=None, **parameters):
     """Executes ``notebook`` short, then exports it; returns both."""
     notebook = shortened(tmp_path, setup_lines, notebook, **parameters)
-    executed = run_notebook.execute(notebook, timeout=600, stream=stream)
+    executed = execution.execute(notebook, timeout=600, stream=stream)
     html = tmp_path / "report.html"
-    run_notebook.export_html(executed, html)
+    execution.export_html(executed, html)
     return executed, html.read_text(encoding="utf-8")
 
 
@@ -257,7 +257,7 @@ def fill_exercises(notebook, source: str):
     filled = nbformat.from_dict(notebook)
     cells = learner_cells(source)
     for cell in filled.cells:
-        if "exercise" not in run_notebook.tags(cell):
+        if "exercise" not in project.tags(cell):
             continue
         defined = re.search(r"^def (\w+)\(", cell.source, re.M)
         key = defined.group(1) if defined else "hyperparameters"

@@ -5,7 +5,7 @@ import stat
 
 import pytest
 
-import atomic
+from harness import atomic
 
 
 def test_a_written_file_replaces_the_old_one(tmp_path):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import tensorflow.compat.v1 as tf
 
-from averaging import MovingAverage
+from harness.training.averaging import MovingAverage
 
 
 @pytest.fixture

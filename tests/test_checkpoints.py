@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-import checkpoints
+from harness import checkpoints
 
 SOURCE = """
 from json import dumps

@@ -21,10 +21,9 @@ from conftest import ArrayData
 from PIL import Image
 from werkzeug import Response
 
-import atomic
-import checkpoints
 import helper
-import training
+from harness import atomic, checkpoints, project, training
+from harness.data import cache, errors
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,10 +54,10 @@ def test_kill_9_while_a_checkpoint_is_saved_then_the_next_run_sweeps_and_resumes
         import os, signal
         import numpy as np
         import tensorflow.compat.v1 as tf
-        import checkpoints, run_notebook, training
+        from harness import checkpoints, project, training
         from tests.conftest import ArrayData
 
-        notebook = run_notebook.load_functions()
+        notebook = project.load_functions()
         saves = []
         original = tf.train.Saver.save
 
@@ -81,9 +80,7 @@ def test_kill_9_while_a_checkpoint_is_saved_then_the_next_run_sweeps_and_resumes
     assert parts(folder) != [], "the kill left a half-written checkpoint"
     assert json.loads((folder / checkpoints.LATEST).read_text())["checkpoint"] == "step-0000004"
 
-    import run_notebook
-
-    notebook = run_notebook.load_functions()
+    notebook = project.load_functions()
     data = np.random.default_rng(0).uniform(-0.5, 0.5, (32, 28, 28, 1)).astype(np.float32)
     source = ArrayData(data)
     store = checkpoints.CheckpointStore(tmp_path / "checkpoints")
@@ -124,9 +121,10 @@ def test_kill_9_while_the_cache_is_built_leaves_no_workers_and_the_next_run_rebu
         f"""
         import os, signal, sys, time
         import helper
+        from harness.data import cache
 
         if __name__ == "__main__":
-            original = helper.build_cache.__globals__["tqdm"]
+            original = cache.build_cache.__globals__["tqdm"]
 
             class DieAfterTheFirstChunk(original):
                 def update(self, n=1):
@@ -136,7 +134,7 @@ def test_kill_9_while_the_cache_is_built_leaves_no_workers_and_the_next_run_rebu
                     print("workers", *children, flush=True)
                     os.kill(os.getpid(), signal.SIGKILL)
 
-            helper.build_cache.__globals__["tqdm"] = DieAfterTheFirstChunk
+            cache.build_cache.__globals__["tqdm"] = DieAfterTheFirstChunk
             dataset = helper.Dataset("mnist", {files!r})
             dataset.images
         """,
@@ -188,7 +186,7 @@ def test_a_script_without_a_main_guard_builds_the_cache_quietly(tmp_path):
 def test_a_damaged_cache_or_stamp_is_rebuilt_with_a_note(mnist_files, damage, note, capsys):
     first = helper.Dataset("mnist", mnist_files)
     expected = np.array(first.images)
-    cache = first._cache_path()
+    cache = first.cache_path
     damage(cache.with_suffix(".json"), cache)
 
     again = helper.Dataset("mnist", mnist_files).images
@@ -201,7 +199,7 @@ def test_a_damaged_cache_or_stamp_is_rebuilt_with_a_note(mnist_files, damage, no
 def test_a_damaged_image_is_named_with_what_to_do(mnist_files):
     Path(mnist_files[7]).write_bytes(b"\xff\xd8 not really a jpeg")
 
-    with pytest.raises(helper.DamagedImageError) as error:
+    with pytest.raises(errors.DamagedImageError) as error:
         _ = helper.Dataset("mnist", mnist_files).images
 
     message = str(error.value)
@@ -226,7 +224,7 @@ def test_damaged_images_can_be_left_out_with_a_count(mnist_files, capsys):
 
 
 def test_not_enough_disk_for_the_cache_says_how_much_is_needed(mnist_files, monkeypatch):
-    monkeypatch.setattr(helper.shutil, "disk_usage", lambda path: type("Usage", (), {"free": 10_000})())
+    monkeypatch.setattr(cache.shutil, "disk_usage", lambda path: type("Usage", (), {"free": 10_000})())
 
     with pytest.raises(helper.DataError, match=r"needs 0 MB in .*, which has 0 MB free\. Free some space"):
         _ = helper.Dataset("mnist", mnist_files).images
@@ -236,7 +234,7 @@ def test_a_full_disk_while_writing_the_cache_is_a_data_error_and_leaves_nothing(
     def full(fd, offset, length):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(helper.os, "posix_fallocate", full)
+    monkeypatch.setattr(cache.os, "posix_fallocate", full)
 
     with pytest.raises(helper.DataError, match=r"No space left on device.*Free space in"):
         _ = helper.Dataset("mnist", mnist_files).images
@@ -310,9 +308,10 @@ def test_kill_9_during_a_download_then_the_next_run_sweeps_and_downloads(
         import dataclasses, os, signal, threading, time
         from pathlib import Path
         import helper
+        from harness.data import sources
 
-        helper.SOURCES["mnist"] = dataclasses.replace(
-            helper.SOURCES["mnist"], urls=({source.urls[0]!r},), sha256={source.sha256!r},
+        sources.SOURCES["mnist"] = dataclasses.replace(
+            sources.SOURCES["mnist"], urls=({source.urls[0]!r},), sha256={source.sha256!r},
             payload_sha256={source.payload_sha256!r})
 
         def kill_midway():

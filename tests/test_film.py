@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import film
+from harness import film
 
 
 def test_film_is_an_animated_webp_of_every_frame():

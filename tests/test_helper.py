@@ -12,6 +12,7 @@ from PIL import Image
 from werkzeug import Response
 
 import helper
+from harness.data import cache, errors, extract, sources
 
 
 def served(httpserver, path: str, data: bytes, status: int = 200) -> str:
@@ -81,7 +82,7 @@ def test_checksum_mismatch_keeps_nothing_and_says_expected_and_got(
     tampered = gzip_bytes(idx_images(np.zeros((60, 28, 28), np.uint8)))
     source = use_source("mnist", mnist_archive, (served(httpserver, "/mnist.gz", tampered),))
 
-    with pytest.raises(helper.DownloadError) as error:
+    with pytest.raises(errors.DownloadError) as error:
         helper.download_extract("mnist", tmp_path)
 
     message = str(error.value)
@@ -95,7 +96,7 @@ def test_web_page_instead_of_zip_is_named_and_not_saved(httpserver, tmp_path, us
     quota_page = b"<!DOCTYPE html><html><title>Google Drive - Quota exceeded</title></html>"
     use_source("celeba", celeba_archive, (served(httpserver, "/uc", quota_page),))
 
-    with pytest.raises(helper.DownloadError, match="web page instead of the archive"):
+    with pytest.raises(errors.DownloadError, match="web page instead of the archive"):
         helper.download_extract("celeba", tmp_path)
 
     assert leftovers(tmp_path) == []
@@ -114,7 +115,7 @@ def test_interrupted_download_leaves_nothing_under_the_final_name(
     httpserver.expect_request("/mnist.gz").respond_with_handler(cut_off)
     use_source("mnist", mnist_archive, (httpserver.url_for("/mnist.gz"),))
 
-    with pytest.raises(helper.DownloadError, match=r"mnist\.gz"):
+    with pytest.raises(errors.DownloadError, match=r"mnist\.gz"):
         helper.download_extract("mnist", tmp_path)
 
     assert leftovers(tmp_path) == []
@@ -127,7 +128,7 @@ def test_when_nothing_works_the_error_lists_urls_and_where_to_put_the_file(
     urls = (httpserver.url_for("/a.gz"), f"http://127.0.0.1:{unused_port()}/b.gz")
     use_source("mnist", mnist_archive, urls)
 
-    with pytest.raises(helper.DownloadError) as error:
+    with pytest.raises(errors.DownloadError) as error:
         helper.download_extract("mnist", tmp_path / "data")
 
     message = str(error.value)
@@ -146,7 +147,7 @@ def test_every_missing_file_is_named_in_one_message_with_what_to_place(httpserve
     (tmp_path / "train-labels-idx1-ubyte.gz").write_bytes(gzip_bytes(b"x"))  # Placed by hand.
     (tmp_path / "t10k-labels-idx1-ubyte.gz").write_bytes(gzip_bytes(b"x"))
 
-    with pytest.raises(helper.DownloadError) as error:
+    with pytest.raises(errors.DownloadError) as error:
         helper.fetch_all(helper.MNIST_FILES, tmp_path)
 
     message = str(error.value)
@@ -165,7 +166,7 @@ def test_celeba_placement_names_both_zip_names_and_the_folder(
     use_source("celeba", celeba_archive, (httpserver.url_for("/celeba"),))
     httpserver.expect_request("/celeba").respond_with_data("Forbidden", status=403)
 
-    with pytest.raises(helper.DownloadError) as error:
+    with pytest.raises(errors.DownloadError) as error:
         helper.download_extract("celeba", tmp_path)
 
     message = str(error.value)
@@ -240,7 +241,7 @@ def test_truncated_placed_archive_is_refused_and_kept_for_the_user(tmp_path, off
     placed = tmp_path / "train-images-idx3-ubyte.gz"
     placed.write_bytes(mnist_archive[:-100])
 
-    with pytest.raises(helper.ChecksumError, match=r"SHA-256 expected [0-9a-f]{64}, got [0-9a-f]{64}"):
+    with pytest.raises(errors.ChecksumError, match=r"SHA-256 expected [0-9a-f]{64}, got [0-9a-f]{64}"):
         helper.download_extract("mnist", tmp_path)
 
     assert placed.read_bytes() == mnist_archive[:-100]
@@ -275,8 +276,8 @@ def test_truncated_archive_gives_a_clear_error_and_no_folder(tmp_path, request, 
     path = tmp_path / archive_name
     path.write_bytes(data[: len(data) * 2 // 3])
 
-    with pytest.raises(helper.CorruptArchiveError, match=str(path)):
-        helper.extract(name, path, tmp_path)
+    with pytest.raises(errors.CorruptArchiveError, match=str(path)):
+        extract.extract(name, path, tmp_path)
 
     assert leftovers(tmp_path) == [archive_name]
 
@@ -287,7 +288,7 @@ def test_zip_slip_member_is_refused(tmp_path, offline):
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "celeba.zip").write_bytes(evil)
 
-    with pytest.raises(helper.UnsafeArchiveError, match=r"escaped\.jpg"):
+    with pytest.raises(errors.UnsafeArchiveError, match=r"escaped\.jpg"):
         helper.download_extract("celeba", tmp_path / "data")
 
     assert not (tmp_path / "escaped.jpg").exists()
@@ -298,16 +299,16 @@ def test_absolute_member_is_refused(tmp_path):
     archive = tmp_path / "celeba.zip"
     archive.write_bytes(zip_bytes({"/etc/evil.jpg": b"x"}))
 
-    with pytest.raises(helper.UnsafeArchiveError, match=r"/etc/evil\.jpg"):
-        helper.extract("celeba", archive, tmp_path)
+    with pytest.raises(errors.UnsafeArchiveError, match=r"/etc/evil\.jpg"):
+        extract.extract("celeba", archive, tmp_path)
 
 
 def test_zip_without_the_celeba_folder_is_refused(tmp_path):
     archive = tmp_path / "celeba.zip"
     archive.write_bytes(zip_bytes({"photos/000001.jpg": b"x"}))
 
-    with pytest.raises(helper.CorruptArchiveError, match="has no img_align_celeba/ folder"):
-        helper.extract("celeba", archive, tmp_path)
+    with pytest.raises(errors.CorruptArchiveError, match="has no img_align_celeba/ folder"):
+        extract.extract("celeba", archive, tmp_path)
 
     assert leftovers(tmp_path) == ["celeba.zip"]
 
@@ -418,7 +419,7 @@ def test_cache_is_built_once_under_data_cache(mnist_files, tmp_path, monkeypatch
     def no_rebuild(*args, **kwargs):
         raise AssertionError("the cache was rebuilt although no file changed")
 
-    monkeypatch.setattr(helper, "build_cache", no_rebuild)
+    monkeypatch.setattr(cache, "build_cache", no_rebuild)
     assert helper.Dataset("mnist", mnist_files).images.shape == (60, 28, 28, 1)
 
 
@@ -435,9 +436,9 @@ def test_stale_cache_is_rebuilt_when_an_image_changes(mnist_files):
 
 
 def test_parallel_cache_build_equals_a_single_process_one(mnist_files, tmp_path, monkeypatch):
-    monkeypatch.setattr(helper, "_CACHE_CHUNK", 16)  # Four chunks for two worker processes.
-    helper.build_cache(mnist_files, (60, 28, 28, 1), "L", tmp_path / "parallel.npy", workers=2)
-    helper.build_cache(mnist_files, (60, 28, 28, 1), "L", tmp_path / "serial.npy", workers=1)
+    monkeypatch.setattr(cache, "_CACHE_CHUNK", 16)  # Four chunks for two worker processes.
+    cache.build_cache(mnist_files, (60, 28, 28, 1), "L", tmp_path / "parallel.npy", workers=2)
+    cache.build_cache(mnist_files, (60, 28, 28, 1), "L", tmp_path / "serial.npy", workers=1)
 
     np.testing.assert_array_equal(np.load(tmp_path / "parallel.npy"), np.load(tmp_path / "serial.npy"))
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".part")]
@@ -464,24 +465,24 @@ def test_labels_and_images_are_read_from_idx_files(tmp_path):
     (tmp_path / "labels.gz").write_bytes(gzip_bytes(idx_labels(labels)))
     (tmp_path / "images.gz").write_bytes(gzip_bytes(idx_images(np.ones((2, 3, 4), np.uint8))))
 
-    np.testing.assert_array_equal(helper.read_idx(tmp_path / "labels.gz", "labels"), labels)
-    assert helper.read_idx(tmp_path / "images.gz").shape == (2, 3, 4)
+    np.testing.assert_array_equal(extract.read_idx(tmp_path / "labels.gz", "labels"), labels)
+    assert extract.read_idx(tmp_path / "images.gz").shape == (2, 3, 4)
 
 
 def test_labels_read_as_images_are_refused_with_the_file_to_use(tmp_path):
     (tmp_path / "labels.gz").write_bytes(gzip_bytes(idx_labels(np.zeros(4, np.uint8))))
 
     with pytest.raises(
-        helper.CorruptArchiveError, match="not an IDX file of images: magic number expected 2051"
+        errors.CorruptArchiveError, match="not an IDX file of images: magic number expected 2051"
     ):
-        helper.read_idx(tmp_path / "labels.gz", "images")
+        extract.read_idx(tmp_path / "labels.gz", "images")
 
 
 def test_truncated_labels_are_refused(tmp_path):
     (tmp_path / "labels.gz").write_bytes(gzip_bytes(idx_labels(np.zeros(10, np.uint8))[:-3]))
 
-    with pytest.raises(helper.CorruptArchiveError, match="expected 10 bytes of labels for 10 items, got 7"):
-        helper.read_idx(tmp_path / "labels.gz", "labels")
+    with pytest.raises(errors.CorruptArchiveError, match="expected 10 bytes of labels for 10 items, got 7"):
+        extract.read_idx(tmp_path / "labels.gz", "labels")
 
 
 def test_fetch_downloads_a_file_once_and_then_verifies_the_placed_copy(httpserver, tmp_path, use_source):
@@ -505,6 +506,6 @@ def test_the_readme_places_every_file_with_the_tables_size_and_checksum():
     readme = (Path(helper.__file__).parent / "README.md").read_text()
 
     for name in (*helper.MNIST_FILES, "celeba"):
-        source = helper.SOURCES[name]
+        source = sources.SOURCES[name]
         row = next(line for line in readme.splitlines() if f"`{source.archive}`" in line and "|" in line)
         assert f"{source.size:,} bytes" in row and source.sha256 in row, row

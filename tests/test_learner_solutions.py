@@ -9,8 +9,8 @@ from conftest import fill_exercises, refusing_celeba, run, serving_mnist, shorte
 from nbclient.exceptions import CellExecutionError
 
 import problem_unittests
-import run_notebook
 import student_edition
+from harness import execution, project
 
 SOLUTIONS = sorted((Path(__file__).parent / "learner_solutions").glob("*.py"))
 CHECKS = {
@@ -25,7 +25,7 @@ CHECKS = {
 
 @pytest.fixture(scope="module")
 def exercise_edition():
-    return student_edition.student_edition(nbformat.read(run_notebook.NOTEBOOK, as_version=4))
+    return student_edition.student_edition(nbformat.read(project.NOTEBOOK, as_version=4))
 
 
 def filled_with(exercise_edition, solution: Path):
@@ -38,7 +38,7 @@ def test_there_are_five_styles():
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=[path.stem for path in SOLUTIONS])
 def test_every_check_accepts_the_learners_solution(exercise_edition, solution, capsys):
-    namespace = run_notebook.load_functions(notebook=filled_with(exercise_edition, solution))
+    namespace = project.load_functions(notebook=filled_with(exercise_edition, solution))
 
     for name, check in CHECKS.items():
         check(namespace[name], namespace)
@@ -81,7 +81,7 @@ def test_a_learners_mistake_stops_the_run_at_its_check_with_the_message(
     notebook = shortened(tmp_path, setup, fill_exercises(exercise_edition, smoothed_fakes), max_batches=2)
 
     with pytest.raises(CellExecutionError):
-        run_notebook.execute(notebook, timeout=600)
+        execution.execute(notebook, timeout=600)
 
-    message = run_notebook.describe_failure(notebook)
+    message = execution.describe_failure(notebook)
     assert "(the check of your function) failed: CheckFailed: d_loss labels the fake images 0.10" in message

@@ -16,14 +16,14 @@ import pytest
 from conftest import faces_archive, refusing_celeba, run, serving, serving_mnist
 from PIL import Image
 
-import run_notebook
+from harness import execution, project
 
 FUNCTIONS = ("model_inputs", "discriminator", "generator", "model_loss", "model_opt", "train")
 
 
 @pytest.fixture(scope="module")
 def committed():
-    return nbformat.read(run_notebook.NOTEBOOK, as_version=4)
+    return nbformat.read(project.NOTEBOOK, as_version=4)
 
 
 def code_cells(notebook):
@@ -63,7 +63,7 @@ def test_parameters_cell_sets_data_dir_epochs_and_batch_limit(committed):
 
 def test_unknown_parameter_is_refused(committed):
     with pytest.raises(ValueError, match=r"Unknown parameters \['epochs'\]"):
-        run_notebook.with_parameters(committed, {"epochs": 1})
+        project.with_parameters(committed, {"epochs": 1})
 
 
 def outputs_of(notebook, marker):
@@ -78,7 +78,7 @@ def errors(notebook):
 @pytest.mark.slow
 def test_whole_notebook_runs_on_tiny_data_and_exports_a_clean_report(httpserver, tmp_path):
     setup = [*serving_mnist(httpserver), serving(httpserver, "celeba", faces_archive())]
-    data_dir = os.path.relpath(tmp_path / "data", run_notebook.HERE)  # As a learner's "./data" is.
+    data_dir = os.path.relpath(tmp_path / "data", project.PROJECT)  # As a learner's "./data" is.
     progress = io.StringIO()
 
     executed, html = run(tmp_path, setup, max_batches=3, data_dir=data_dir, stream=progress)
@@ -104,7 +104,7 @@ def test_whole_notebook_runs_on_tiny_data_and_exports_a_clean_report(httpserver,
     assert "<title>Face Generation: a DCGAN that draws digits, then faces</title>" in html
     for noise in ("Traceback", "WARNING", "absl", "I0000", "cpu_feature_guard", "oneDNN custom"):
         assert noise not in html, f"{noise!r} in the report"
-    for path in (str(run_notebook.HERE), str(tmp_path), os.path.expanduser("~") + "/"):
+    for path in (str(project.PROJECT), str(tmp_path), os.path.expanduser("~") + "/"):
         absolute = re.compile(rf"(?<![.\w]){re.escape(path)}")  # ../../tmp/... is the relative data_dir.
         assert not absolute.search(html), f"a path of the machine, {path}, in the report"
     assert len(html) < 1_500_000
@@ -113,8 +113,8 @@ def test_whole_notebook_runs_on_tiny_data_and_exports_a_clean_report(httpserver,
 
 
 def test_samples_shown_during_training_replace_each_other(tmp_path):
-    notebook = nbformat.read(run_notebook.NOTEBOOK, as_version=4)
-    kept = [c for c in notebook.cells if {"exercise", "definitions"} & set(run_notebook.tags(c))]
+    notebook = nbformat.read(project.NOTEBOOK, as_version=4)
+    kept = [c for c in notebook.cells if {"exercise", "definitions"} & set(project.tags(c))]
     showing = nbformat.v4.new_code_cell(
         "with tf.Graph().as_default(), tf.Session() as sess:\n"
         "    _, z, _ = model_inputs(28, 28, 1, 100)\n"
@@ -125,7 +125,7 @@ def test_samples_shown_during_training_replace_each_other(tmp_path):
     )
     notebook.cells = [*kept, showing]
 
-    executed = run_notebook.execute(notebook, timeout=300)
+    executed = execution.execute(notebook, timeout=300)
 
     shown = [out for out in executed.cells[-1].outputs if out.output_type == "display_data"]
     assert len(shown) == 1 and "image/png" in shown[0].data, "five calls, one grid, updated in place"

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from conftest import gzip_bytes, idx_images, idx_labels
 
-import helper
-import quality
+from harness import quality
+from harness.data import errors
 
 
 def test_frechet_distance_of_one_dimensional_sets_is_the_closed_form():
@@ -131,7 +131,7 @@ def test_images_and_labels_of_different_lengths_are_refused(mnist_dir, use_sourc
     use_source("mnist-train-labels", labels, ())
     (mnist_dir / "train-labels-idx1-ubyte.gz").write_bytes(labels)
 
-    with pytest.raises(helper.CorruptArchiveError, match="2560 images but 10 labels"):
+    with pytest.raises(errors.CorruptArchiveError, match="2560 images but 10 labels"):
         quality.MnistJudge(mnist_dir, samples=600)
 
 

@@ -6,11 +6,12 @@ import nbformat
 import pytest
 
 import run_notebook
+from harness import execution, project
 
 
 @pytest.fixture(scope="module")
 def committed():
-    return nbformat.read(run_notebook.NOTEBOOK, as_version=4)
+    return nbformat.read(project.NOTEBOOK, as_version=4)
 
 
 def test_help_lists_every_parameter_with_its_default_and_comment(capsys):
@@ -59,12 +60,12 @@ def test_a_bad_parameter_is_one_line_and_exit_status_2(parameter, message, capsy
     ],
 )
 def test_an_output_that_would_overwrite_the_project_is_refused_before_the_run(output, message, capsys):
-    before = run_notebook.NOTEBOOK.read_bytes()
+    before = project.NOTEBOOK.read_bytes()
 
-    assert run_notebook.main(["--output", str(run_notebook.HERE / output)]) == 2
+    assert run_notebook.main(["--output", str(project.PROJECT / output)]) == 2
 
     assert message in capsys.readouterr().err
-    assert run_notebook.NOTEBOOK.read_bytes() == before
+    assert project.NOTEBOOK.read_bytes() == before
 
 
 def test_an_output_folder_that_cannot_be_made_is_refused(tmp_path, capsys):
@@ -85,7 +86,7 @@ def test_each_cell_is_announced_with_its_section(committed):
         i for i, cell in enumerate(committed.cells) if cell.source.startswith("mnist_run = new_run(")
     )
 
-    assert run_notebook.heading_of(committed, index) == "Neural network training > MNIST"
+    assert project.heading_of(committed, index) == "Neural network training > MNIST"
 
 
 def test_a_failure_names_the_cell_and_whose_code_it_is(committed):
@@ -95,14 +96,14 @@ def test_a_failure_names_the_cell_and_whose_code_it_is(committed):
         nbformat.v4.new_output("error", ename="CheckFailed", evalue="d_loss labels the fakes 0.10")
     ]
 
-    message = run_notebook.describe_failure(notebook)
+    message = execution.describe_failure(notebook)
 
     number = [c for c in notebook.cells if c.cell_type == "code"].index(cell) + 1
     assert message.startswith(f"Code cell {number} (the check of your function) failed: CheckFailed: d_loss")
 
 
 def test_parameters_go_in_a_cell_right_after_the_parameters_cell(committed):
-    injected = run_notebook.with_parameters(committed, {"max_batches": 5})
+    injected = project.with_parameters(committed, {"max_batches": 5})
     index = next(i for i, c in enumerate(injected.cells) if "parameters" in c.metadata.get("tags", []))
 
     assert injected.cells[index + 1].source == "max_batches = 5"
@@ -110,7 +111,7 @@ def test_parameters_go_in_a_cell_right_after_the_parameters_cell(committed):
 
 
 def test_no_parameters_adds_no_cell(committed):
-    assert len(run_notebook.with_parameters(committed, {}).cells) == len(committed.cells)
+    assert len(project.with_parameters(committed, {}).cells) == len(committed.cells)
 
 
 def test_each_cell_is_announced_with_how_long_it_took_last_time(committed):
@@ -118,7 +119,7 @@ def test_each_cell_is_announced_with_how_long_it_took_last_time(committed):
         i for i, cell in enumerate(committed.cells) if cell.source.startswith("mnist_run = new_run(")
     )
     said = io.StringIO()
-    client = run_notebook._TalkingClient(committed, stream=said, last_times={committed.cells[index].id: 644})
+    client = execution._TalkingClient(committed, stream=said, last_times={committed.cells[index].id: 644})
 
     client._announce(committed.cells[index], index)
 

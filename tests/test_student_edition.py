@@ -7,13 +7,13 @@ import nbformat
 import pytest
 
 import problem_unittests
-import run_notebook
 import student_edition
+from harness import project
 
 
 @pytest.fixture(scope="module")
 def solution():
-    return nbformat.read(run_notebook.NOTEBOOK, as_version=4)
+    return nbformat.read(project.NOTEBOOK, as_version=4)
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +31,7 @@ def test_only_the_exercise_cells_change(solution, student):
     exercise = nbformat.read(student, as_version=4)
 
     changed = [
-        run_notebook.tags(new)
+        project.tags(new)
         for old, new in zip(solution.cells, exercise.cells, strict=True)
         if old.source != new.source
     ]
@@ -45,13 +45,11 @@ def test_only_the_exercise_cells_change(solution, student):
 
 def test_every_code_cell_is_either_the_learners_or_given(solution):
     owners = [
-        {"exercise", "given"} & set(run_notebook.tags(cell))
-        for cell in solution.cells
-        if cell.cell_type == "code"
+        {"exercise", "given"} & set(project.tags(cell)) for cell in solution.cells if cell.cell_type == "code"
     ]
 
     assert all(len(owner) == 1 for owner in owners)
-    exercise_cells = [c for c in solution.cells if "exercise" in run_notebook.tags(c)]
+    exercise_cells = [c for c in solution.cells if "exercise" in project.tags(c)]
     assert all(c.source.startswith("# EXERCISE") for c in exercise_cells), "visible in the cell itself too"
 
 
@@ -95,7 +93,7 @@ def test_hyperparameters_are_left_to_choose(student):
 
 
 def test_every_check_fails_on_the_blank_with_a_message_for_the_learner(student):
-    namespace = run_notebook.load_functions(student)
+    namespace = project.load_functions(student)
     cells = check_cells(nbformat.read(student, as_version=4))
     assert len(cells) == 6
 
@@ -111,7 +109,7 @@ def test_every_check_fails_on_the_blank_with_a_message_for_the_learner(student):
 )
 def test_cells_using_blank_functions_say_which_to_write(student, cell_start):
     notebook = nbformat.read(student, as_version=4)
-    namespace = run_notebook.load_functions(student)
+    namespace = project.load_functions(student)
     namespace.update(mnist_dataset=None, mnist_epochs=1, mnist_judge=None)
     [source] = [c.source for c in notebook.cells if c.source.startswith(cell_start)]
 
@@ -132,15 +130,15 @@ def test_a_function_without_docstring_is_refused():
     ],
 )
 def test_a_wrong_argument_writes_nothing_and_says_why(argv, message, capsys, monkeypatch, tmp_path):
-    monkeypatch.chdir(run_notebook.HERE)
-    before = run_notebook.NOTEBOOK.read_bytes()
+    monkeypatch.chdir(project.PROJECT)
+    before = project.NOTEBOOK.read_bytes()
 
     with pytest.raises(SystemExit) as stopped:
         student_edition.main(argv)
 
     assert stopped.value.code == 2
     assert message in capsys.readouterr().err
-    assert run_notebook.NOTEBOOK.read_bytes() == before
+    assert project.NOTEBOOK.read_bytes() == before
 
 
 def test_an_edited_student_notebook_is_kept_unless_forced(tmp_path, capsys):

@@ -10,9 +10,8 @@ import pytest
 import tensorflow.compat.v1 as tf
 from conftest import ArrayData
 
-import checkpoints
-import run_notebook
-import training
+from harness import checkpoints, project, training
+from harness.training import checkpointing
 
 BATCH, Z_DIM = 8, 16
 SHAPE = (32, 28, 28, 1)  # Four batches per epoch.
@@ -151,7 +150,7 @@ def test_another_constant_does_not_resume_and_says_why(notebook, tmp_path, data,
 
 
 def test_changed_code_does_not_resume_and_says_which_function(tmp_path, data):
-    notebook = run_notebook.load_functions()
+    notebook = project.load_functions()
     train_run(notebook, make_run(tmp_path, notebook, ArrayData(data), epochs=1))
     source = inspect.getsource(notebook["discriminator"]).replace("alpha=0.2", "alpha=0.1")
     exec(source, notebook)
@@ -363,10 +362,12 @@ def test_sigterm_saves_a_checkpoint_as_ctrl_c_does(every_step, tmp_path, data):
 
 def test_checkpoints_come_every_few_minutes_too(notebook, tmp_path, data, monkeypatch):
     clock = iter(range(0, 10_000, 200))  # Each look at the clock: 200 s later.
-    monkeypatch.setattr(training.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(checkpointing.time, "monotonic", lambda: next(clock))
     saved = []
     run = make_run(tmp_path, notebook, ArrayData(data), epochs=1, save_minutes=5)
-    monkeypatch.setattr(run, "_save", lambda original=run._save: saved.append(run.step) or original())
+    (saving,) = [part for part in run.parts if isinstance(part, checkpointing.Checkpointing)]
+    original = saving.save
+    monkeypatch.setattr(saving, "save", lambda run: saved.append(run.step) or original(run))
 
     train_run(notebook, run)
 
@@ -418,5 +419,75 @@ def test_samples_are_drawn_with_the_averaged_weights_and_training_keeps_its_own(
         averaged.restore_into(sess)
         [kernel] = [v for v in tf.global_variables() if v.op.name == "generator/dense/kernel"]
         np.testing.assert_array_equal(sess.run(kernel), average)
-    assert averaged.frames[-1].shape == last_step.frames[-1].shape
-    assert not np.array_equal(averaged.frames[-1], last_step.frames[-1]), "same seed: only the weights differ"
+    averaged_frame, last_step_frame = averaged.history()["frames"][-1], last_step.history()["frames"][-1]
+    assert averaged_frame.shape == last_step_frame.shape
+    assert not np.array_equal(averaged_frame, last_step_frame), "same seed: only the weights differ"
+
+
+class Recorder(training.Part):
+    """A part that writes down each event it is told of, and keeps a count across a resume."""
+
+    def __init__(self):
+        self.events, self.batches = [], 0
+
+    def on_train_begin(self, run):
+        self.events.append("train begins")
+
+    def on_attach(self, run):
+        self.events.append(f"attached, session {'found' if run.session else 'missing'}")
+
+    def on_epoch_begin(self, run, epoch, batches):
+        self.events.append(f"epoch {epoch} of {batches} batches, {run.batch_in_epoch} done")
+
+    def on_batch_end(self, run):
+        self.batches += 1
+        self.events.append(f"batch, step {run.step}")
+
+    def on_epoch_end(self, run):
+        self.events.append(f"epoch {run.epoch} done")
+
+    def on_stop(self, run, error):
+        self.events.append(f"stopped by {type(error).__name__}")
+
+    def on_train_end(self, run):
+        self.events.append("train ends")
+
+    def state(self):
+        return {"recorded_batches": self.batches}
+
+    def restore(self, run, state):
+        self.batches = state["recorded_batches"]
+
+
+def test_a_part_added_to_the_run_is_told_every_event_in_order(notebook, tmp_path, data):
+    recorder = Recorder()
+    run = make_run(tmp_path, notebook, ArrayData(data[:16]), epochs=2, parts=[recorder])
+
+    train_run(notebook, run)
+
+    assert recorder.events == [
+        "train begins",
+        "attached, session found",
+        "epoch 0 of 2 batches, 0 done",
+        "batch, step 1",
+        "batch, step 2",
+        "epoch 1 done",
+        "epoch 1 of 2 batches, 0 done",
+        "batch, step 3",
+        "batch, step 4",
+        "epoch 2 done",
+        "train ends",
+    ]
+
+
+def test_a_parts_state_is_saved_with_the_checkpoint_and_resumed(notebook, tmp_path, data):
+    first = Recorder()
+    with pytest.raises(KeyboardInterrupt):
+        train_run(notebook, make_run(tmp_path, notebook, ArrayData(data, stop_after=3), parts=[first]))
+    assert first.events[-2:] == ["stopped by KeyboardInterrupt", "train ends"]
+
+    second = Recorder()
+    train_run(notebook, make_run(tmp_path, notebook, ArrayData(data), parts=[second]))
+
+    assert second.events[2] == "epoch 0 of 4 batches, 3 done", "the resumed epoch skips the 3 batches done"
+    assert second.batches == 8, "3 counted before the stop, restored from the checkpoint, and 5 after"

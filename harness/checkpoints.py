@@ -5,8 +5,9 @@ uses, every global constant they use (``G_STEPS``, a learner's ``alpha``...), th
 hyperparameters and the data's fingerprint (``settings_of``). Its checkpoints live in
 ``<folder>/<name>-<digest of the settings>/``: ``settings.json``, ``latest.json`` naming the
 current step folder, and the step folders ``step-0001234/`` (the variables, ``state.json`` and
-the film's ``frames.npy``). A checkpoint is only ever resumed by a run with the very same
-settings; when the settings differ, ``CheckpointStore.find`` says which ones.
+the arrays of the run's parts, such as the film's ``frames.npy``). A checkpoint is only ever
+resumed by a run with the very same settings; when the settings differ, ``CheckpointStore.find``
+says which ones.
 
 Every file and folder is written under a temporary name and renamed when complete
 (``atomic``), so a crash while saving never spoils the last good checkpoint.
@@ -25,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-import atomic
+from harness import atomic
 
 LATEST = "latest.json"
 SETTINGS = "settings.json"
@@ -163,8 +164,12 @@ class CheckpointStore:
             "Training from the start."
         )
 
-    def save(self, name: str, settings: dict, session, saver, state: dict, frames: list[np.ndarray]) -> Path:
-        """Saves the session's variables, ``state`` and ``frames`` as the run's current checkpoint.
+    def save(
+        self, name: str, settings: dict, session, saver, state: dict, arrays: dict[str, np.ndarray]
+    ) -> Path:
+        """Saves the session's variables, ``state`` and ``arrays`` as the run's current checkpoint.
+
+        ``state`` is written as ``state.json``; each array as ``<its name>.npy``.
 
         Only this run's older step folders are removed; anything else in the folder is left alone.
 
@@ -180,7 +185,8 @@ class CheckpointStore:
             with atomic.folder(final) as work:
                 saver.save(session, str(work / "model"), write_meta_graph=False, write_state=False)
                 (work / "state.json").write_text(json.dumps(state, default=float))
-                np.save(work / "frames.npy", np.asarray(frames, dtype=np.uint8))
+                for key, array in arrays.items():
+                    np.save(work / f"{key}.npy", array)
         atomic.write_text(own / LATEST, json.dumps({"checkpoint": final.name}))
         for old in own.iterdir():
             if old != final and old.is_dir() and _STEP_FOLDER.fullmatch(old.name):
@@ -188,8 +194,8 @@ class CheckpointStore:
         return final
 
     @staticmethod
-    def load(checkpoint: Path, session, saver) -> tuple[dict, list[np.ndarray]]:
-        """Restores the variables into ``session``; returns the saved state and frames.
+    def load(checkpoint: Path, session, saver) -> tuple[dict, dict[str, np.ndarray]]:
+        """Restores the variables into ``session``; returns the saved state and arrays.
 
         Raises:
             CheckpointError: The checkpoint is missing a file or does not fit the graph.
@@ -198,7 +204,7 @@ class CheckpointStore:
 
         try:
             state = json.loads((checkpoint / "state.json").read_text())
-            frames = list(np.load(checkpoint / "frames.npy"))
+            arrays = {path.stem: np.load(path) for path in checkpoint.glob("*.npy")}
             saver.restore(session, str(checkpoint / "model"))
             for field in ("step", "epoch", "batch_in_epoch"):
                 int(state[field])
@@ -208,4 +214,4 @@ class CheckpointStore:
                 f"The checkpoint {checkpoint} cannot be read ({type(error).__name__}: {detail}). Delete "
                 f"the folder {checkpoint.parent} to start this run over, or set resume = False."
             ) from error
-        return state, frames
+        return state, arrays

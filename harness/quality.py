@@ -29,8 +29,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-import atomic
-import helper
+from harness import atomic
+from harness.data import download, extract
+from harness.data.errors import CorruptArchiveError
 
 CLASSIFIER_FILE = "mnist_classifier.npz"
 # Bumped when the classifier or its training changes, so that a cached one is retrained.
@@ -239,8 +240,8 @@ class MnistJudge(Judge):
             seed: Seed of the classifier's training and of the noise floor.
         """
         data_dir = Path(data_dir)
-        test_digits = helper.read_idx(helper.fetch("mnist-test-images", data_dir), "images")
-        test_labels = helper.read_idx(helper.fetch("mnist-test-labels", data_dir), "labels")
+        test_digits = extract.read_idx(download.fetch("mnist-test-images", data_dir), "images")
+        test_labels = extract.read_idx(download.fetch("mnist-test-labels", data_dir), "labels")
         self._network = _Network(channels=1, layers=(32, 64), kernel=5, dense=128, classes=10, seed=seed)
         cache = data_dir / CLASSIFIER_FILE
         test = as_served(test_digits)
@@ -274,10 +275,10 @@ class MnistJudge(Judge):
         import tensorflow.compat.v1 as tf
         from tqdm import tqdm
 
-        digits = helper.read_idx(helper.fetch("mnist", data_dir), "images")
-        labels = helper.read_idx(helper.fetch("mnist-train-labels", data_dir), "labels")
+        digits = extract.read_idx(download.fetch("mnist", data_dir), "images")
+        labels = extract.read_idx(download.fetch("mnist-train-labels", data_dir), "labels")
         if len(digits) != len(labels):
-            raise helper.CorruptArchiveError(
+            raise CorruptArchiveError(
                 f"MNIST's training files disagree: {len(digits)} images but {len(labels)} labels. "
                 f"Delete both archives in {data_dir} and run again."
             )

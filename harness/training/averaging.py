@@ -3,8 +3,9 @@
 A GAN's generator never settles: each update chases the discriminator's last move, so the
 weights of any one step carry that step's wobble. Their exponential moving average over the last
 few hundred steps draws sharper, more varied samples than the weights of the last step, at no
-cost to training: the average only watches. ``training.Run`` keeps one for the learner's
-generator and draws the film, the quality measure, ``samples.npy`` and the latent walk with it::
+cost to training: the average only watches. ``WeightAverage``, a part of every training run,
+keeps one for the learner's generator, and the film, the quality measure, ``samples.npy`` and the
+latent walk draw with it::
 
     average = MovingAverage(generator_variables, decay=0.999)
     average.start(session)
@@ -20,7 +21,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator, Sequence
 
-__all__ = ["MovingAverage"]
+from harness.training.drawing import Drawing
+from harness.training.part import Part
+
+__all__ = ["MovingAverage", "WeightAverage"]
 
 SCOPE = "moving_average"  # Where the averaged weights live in the graph (and in checkpoints).
 
@@ -96,3 +100,41 @@ class MovingAverage:
             yield
         finally:
             session.run(self._put_live)
+
+
+class WeightAverage(Part):
+    """Keeps the moving average of the generator's weights, and has ``drawing`` draw with it.
+
+    The averages are global variables made before the checkpoints' saver, so that checkpoints
+    keep them and a resumed run restores them.
+    """
+
+    def __init__(self, decay: float, drawing: Drawing) -> None:
+        """Describes the average; it is made once ``train``'s session is found.
+
+        Args:
+            decay: ``MovingAverage``'s decay, e.g. 0.999.
+            drawing: The part that draws; it draws with the average once there is one.
+        """
+        self.decay, self.drawing = decay, drawing
+        self.average: MovingAverage | None = None
+
+    def on_attach(self, run) -> None:
+        import tensorflow.compat.v1 as tf
+
+        if not self.drawing.ready:
+            return
+        variables = [v for v in tf.trainable_variables() if v.op.name.startswith("generator/")]
+        if not variables:
+            run.note(
+                f"{run.name}: the samples are drawn with the last step's weights, not their average: "
+                "the generator has no trainable variables in a 'generator' scope."
+            )
+            return
+        self.average = MovingAverage(variables, self.decay)
+        self.average.start(run.session)
+        self.drawing.averaged = lambda: self.average.swapped_in(run.session)
+
+    def on_batch_end(self, run) -> None:
+        if self.average is not None:
+            self.average.update(run.session, run.step)

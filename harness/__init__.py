@@ -1,0 +1,13 @@
+"""The machinery around the learner's code: data, the training run and its parts, measures, reports.
+
+The notebook, ``helper.py`` and ``problem_unittests.py`` are the learner's; everything else they
+use lives here. Imports run one way, from the top of this list to the bottom:
+
+- ``project``, ``execution``, ``self_review``: reading and running the notebook, its report and
+  its self-review (for the commands ``run_notebook.py``, ``student_edition.py``, ``submission.py``);
+- ``training``: the run around the learner's ``train``: a small loop (``training.loop``) that tells
+  its parts (progress, film, quality, checkpoints, the weight average) what happened;
+- ``checkpoints``, ``film``, ``quality``: saving runs, pictures of them, and judges of their samples;
+- ``data``: getting the data sets (sources, download, extraction) and serving them (decoding, cache);
+- ``atomic``, ``messages``: writing files all or nothing, and the wording of errors.
+"""

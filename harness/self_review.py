@@ -1,0 +1,174 @@
+"""The self-review: the notebook's state marked item by item, as the original project's reviewers grade it.
+
+In the notebook, ``show(self_check(globals()))`` marks each rubric item met or not, with its
+evidence; the executed notebook keeps that review (as JSON beside the table), and
+``read_review`` reads it back for ``submission.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from harness.project import PROJECT
+
+NOTEBOOK = "dlnd_face_generation.ipynb"
+REPORT = "dlnd_face_generation.html"
+EXECUTED = "dlnd_face_generation.executed.ipynb"
+FILES = (NOTEBOOK, "helper.py", "problem_unittests.py")
+FUNCTIONS = ("model_inputs", "discriminator", "generator", "model_loss", "model_opt", "train")
+# The ranges reviewers of the project accept.
+RANGES = {"batch_size": (16, 64), "z_dim": (100, 128), "learning_rate": (0.0002, 0.0008), "beta1": (0.2, 0.6)}
+# Samples that "look like digits": the distance to real digits and the classifier's confidence.
+DIGITS_MOST_FD_OF_NOISE, DIGITS_LEAST_CONFIDENCE = 0.10, 0.80
+# Samples that "look like faces", in the random-feature distance (a weaker signal).
+FACES_MOST_FD_OF_NOISE = 0.30
+REVIEW_MIME = "application/vnd.dlnd.review+json"
+
+
+class NotReady(Exception):
+    """The project cannot be submitted yet; the message says what is missing and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One rubric item: what a reviewer checks, whether it is met, and the evidence."""
+
+    rubric: str
+    met: bool
+    evidence: str
+
+
+def _check_item(name: str, results: dict) -> Item:
+    result = results.get(name)
+    if result is None:
+        return Item(
+            f"`{name}` is implemented correctly", False, f"its check has not run: run the cell after {name}"
+        )
+    return Item(f"`{name}` is implemented correctly", result == "passed", f"its check: {result}")
+
+
+def self_check(namespace: dict, project: Path = PROJECT) -> list[Item]:
+    """Reviews the notebook's state item by item, as the original project's reviewers grade it.
+
+    Args:
+        namespace: The notebook's globals (its functions, hyperparameters and histories).
+        project: The project folder, where the required files must be.
+
+    Returns:
+        The rubric items, each met or not, with its evidence.
+    """
+    import problem_unittests
+
+    results = problem_unittests.RESULTS
+    missing = [name for name in FILES if not (project / name).is_file()]
+    items = [
+        Item(
+            "The submission holds the notebook, helper.py, problem_unittests.py and the HTML report",
+            not missing,
+            f"missing: {', '.join(missing)}" if missing else "all present; run_notebook.py writes the report",
+        ),
+        Item(
+            "All the unit tests passed",
+            all(results.get(name) == "passed" for name in FUNCTIONS),
+            f"{sum(results.get(name) == 'passed' for name in FUNCTIONS)} of {len(FUNCTIONS)} checks passed",
+        ),
+    ]
+    items += [_check_item(name, results) for name in FUNCTIONS[:-1]]
+    train = _check_item("train", results)
+    shows = "show_generator_output" in getattr(
+        getattr(namespace.get("train"), "__code__", None), "co_names", ()
+    )
+    items.append(
+        Item(
+            "`train` builds the model and shows the generator's output with show_generator_output",
+            train.met and shows,
+            f"{train.evidence}; {'calls' if shows else 'does not call'} show_generator_output",
+        )
+    )
+    values = {name: namespace.get(name) for name in RANGES}
+    outside = [
+        f"{name} = {value!r} (reviewed {low} to {high})"
+        for name, value in values.items()
+        for low, high in [RANGES[name]]
+        if not isinstance(value, (int, float)) or not low <= value <= high
+    ]
+    items.append(
+        Item(
+            "The hyperparameters are set to reasonable numbers",
+            not outside,
+            "; ".join(outside)
+            if outside
+            else ", ".join(f"{name} = {value}" for name, value in values.items()),
+        )
+    )
+    items.append(_digits_item(namespace.get("mnist_history")))
+    items.append(_faces_item(namespace.get("celeba_history")))
+    return items
+
+
+def _last_quality(history) -> dict | None:
+    return (history or {}).get("quality", [None])[-1] if (history or {}).get("quality") else None
+
+
+def _digits_item(history) -> Item:
+    rubric = "The MNIST samples look like handwritten digits"
+    scores = _last_quality(history)
+    if scores is None:
+        return Item(rubric, False, "no MNIST epoch was measured: train on MNIST to the end of an epoch")
+    share, confidence = scores["fd_of_noise"], scores["confidence"]
+    return Item(
+        rubric,
+        share <= DIGITS_MOST_FD_OF_NOISE and confidence >= DIGITS_LEAST_CONFIDENCE,
+        f"after epoch {scores['epoch']}: FD {share:.1%} of the noise floor (at most "
+        f"{DIGITS_MOST_FD_OF_NOISE:.0%}), mean confidence {confidence:.3f} (at least "
+        f"{DIGITS_LEAST_CONFIDENCE}), rarest digit {min(scores['classes']):.1%}",
+    )
+
+
+def _faces_item(history) -> Item:
+    rubric = "The CelebA samples look like faces"
+    scores = _last_quality(history)
+    if scores is None:
+        return Item(
+            rubric, False, "no CelebA epoch was measured: place CelebA (see Get the data) and train on it"
+        )
+    share = scores["fd_of_noise"]
+    return Item(
+        rubric,
+        share <= FACES_MOST_FD_OF_NOISE,
+        f"after epoch {scores['epoch']}: FD {share:.1%} of the noise floor in random features (at most "
+        f"{FACES_MOST_FD_OF_NOISE:.0%})",
+    )
+
+
+def show(items: list[Item]) -> None:
+    """Shows the review as a table, and keeps it in the notebook for ``python submission.py``."""
+    from IPython.display import display
+
+    rows = "\n".join(f"| {'met' if i.met else '**not met**'} | {i.rubric} | {i.evidence} |" for i in items)
+    table = f"| | rubric item | evidence |\n| --- | --- | --- |\n{rows}"
+    verdict = (
+        "Every item is met: ready to submit." if all(i.met for i in items) else "Not ready to submit yet."
+    )
+    display({"text/markdown": f"{table}\n\n**{verdict}**", REVIEW_MIME: [asdict(i) for i in items]}, raw=True)
+
+
+def read_review(executed: Path) -> list[Item]:
+    """The review kept in an executed notebook.
+
+    Raises:
+        NotReady: The notebook is missing, or holds no review (the run stopped before it).
+    """
+    if not executed.is_file():
+        raise NotReady(f"{executed.name} is missing: run `python run_notebook.py` first.")
+    cells = json.loads(executed.read_text(encoding="utf-8"))["cells"]
+    for cell in cells:
+        for output in cell.get("outputs", []):
+            if REVIEW_MIME in output.get("data", {}):
+                return [Item(**item) for item in output["data"][REVIEW_MIME]]
+    raise NotReady(
+        f"{executed.name} holds no self-review: the run stopped before 'Submitting this project'. "
+        "Fix the failing cell (run_notebook.py named it) and run again."
+    )

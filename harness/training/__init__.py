@@ -1,0 +1,17 @@
+"""The training run around the learner's ``train``: the loop (``loop.Run``) and its parts.
+
+``Run`` iterates the batches and tells its parts, each in its own file, what happened (as Keras
+tells its callbacks): ``progress`` (bar and printed losses), ``drawing`` (the generator's
+samples), ``averaging`` (the weight average they are drawn with), ``frames`` (the film),
+``measure`` (quality and ``samples.npy``), ``weights`` (for the latent walk) and
+``checkpointing`` (save and resume). A new part subclasses ``part.Part`` in a new file.
+"""
+
+from harness.checkpoints import CheckpointError
+from harness.training.divergence import TrainingDiverged
+from harness.training.loop import Run
+from harness.training.losses import read_losses
+from harness.training.measure import SAMPLES
+from harness.training.part import Part
+
+__all__ = ["SAMPLES", "CheckpointError", "Part", "Run", "TrainingDiverged", "read_losses"]

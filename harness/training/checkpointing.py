@@ -1,0 +1,111 @@
+"""Saving a run's checkpoints (at each epoch's end, on a clock, when stopped) and resuming from them.
+
+A checkpoint holds the session's variables (the learner's, and the weight average's), the run's
+counters, and what each part gathered (``Part.state``). It is only ever resumed by a run with the
+very same settings (``checkpoints.CheckpointStore.find``); a weight that is NaN or infinite is
+never saved.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from harness.checkpoints import CheckpointError, CheckpointStore
+from harness.training.divergence import TrainingDiverged, diverged
+from harness.training.part import Part
+
+_COUNTERS = ("step", "epoch", "batch_in_epoch")
+
+
+class Checkpointing(Part):
+    """Saves checkpoints of the run into ``store``, and resumes the last one of the same run.
+
+    It must come after every part whose variables or state it saves: the run tells it last.
+    """
+
+    def __init__(self, store: CheckpointStore, save_minutes: float | None = 5.0) -> None:
+        """Describes the checkpoints.
+
+        Args:
+            store: Where checkpoints are saved and resumed from.
+            save_minutes: Also save whenever this many minutes passed since the last save, so
+                that a crash or a kill loses at most that much; None for epoch ends only.
+        """
+        self.store, self.save_minutes = store, save_minutes
+        self._saver = self._saved_step = None
+        self._saved_at = time.monotonic()
+
+    def on_attach(self, run) -> None:
+        import tensorflow.compat.v1 as tf
+
+        self._saver = tf.train.Saver(tf.global_variables(), max_to_keep=None)
+        self._resume(run)
+
+    def on_batch_end(self, run) -> None:
+        due = self.save_minutes is not None and time.monotonic() - self._saved_at >= 60 * self.save_minutes
+        if due and self._saver is not None:
+            self.save(run)
+
+    def on_epoch_end(self, run) -> None:
+        if self._saver is not None:
+            self.save(run)
+
+    def on_stop(self, run, error) -> None:
+        """Saves where ``train`` stopped (Ctrl-C, an error), unless it diverged or the session closed."""
+        if isinstance(error, TrainingDiverged) or self._saver is None or self._saved_step == run.step:
+            return
+        if run.session._closed:
+            return
+        try:
+            self.save(run)
+        except Exception as failure:  # Saving must not hide why training stopped (diverged weights too).
+            run.note(f"{run.name}: stopped at step {run.step}; the checkpoint could not be saved: {failure}")
+            return
+        run.note(f"{run.name}: stopped at step {run.step}; saved a checkpoint. Run the cell again to resume.")
+
+    def save(self, run) -> None:
+        """Saves a checkpoint of the session's variables, the run's counters and its parts' state.
+
+        Raises:
+            TrainingDiverged: A weight is NaN or infinite: such a checkpoint is never kept.
+        """
+        import tensorflow.compat.v1 as tf
+
+        weights = run.session.run(run.session.graph.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES))
+        if not all(np.all(np.isfinite(value)) for value in weights):
+            raise diverged(run, "A weight of the networks became NaN or infinite")
+        state = {name: getattr(run, name) for name in _COUNTERS}
+        arrays = {}
+        for part in run.parts:
+            for key, value in part.state().items():
+                (arrays if isinstance(value, np.ndarray) else state)[key] = value
+        run.checkpoint = self.store.save(run.name, run.settings, run.session, self._saver, state, arrays)
+        self._saved_step, self._saved_at = run.step, time.monotonic()
+
+    def _resume(self, run) -> None:
+        checkpoint, reason = self.store.find(run.name, run.settings)
+        if reason:
+            run.note(reason)
+        if checkpoint is None:
+            return
+        state, arrays = self.store.load(checkpoint, run.session, self._saver)
+        try:
+            run.step, run.epoch, run.batch_in_epoch = (int(state[name]) for name in _COUNTERS)
+            for part in run.parts:
+                part.restore(run, {**state, **arrays})
+        except (KeyError, TypeError, ValueError) as error:
+            raise CheckpointError(
+                f"The checkpoint {checkpoint} cannot be read (it lacks {error}). Delete the folder "
+                f"{checkpoint.parent} to start this run over, or set resume = False."
+            ) from error
+        run.checkpoint, self._saved_step = checkpoint, run.step
+        if run.epoch >= run.epochs:
+            run.note(
+                f"Loaded the finished run {checkpoint.parent.name} ({run.epoch} epochs, {run.step} steps): "
+                "nothing left to train. To train anew, set resume = False or delete "
+                f"{checkpoint.parent.name} in the checkpoint folder."
+            )
+        else:
+            run.note(f"Resumed {run.name} from step {run.step} (epoch {run.epoch + 1}).")
