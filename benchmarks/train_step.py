@@ -8,7 +8,8 @@ CelebA's shapes, at the notebook's batch size, and train on random batches:
   * `train` as shipped, in this process, configured as the notebook configures it, given
     batches by a plain generator;
   * `train` in a ``training.Run`` as the notebook's training cells run it (progress bar, loss
-    reader, film, moving average of the generator's weights): the time per batch a learner sees.
+    reader, film, moving average of the generator's weights): the time per batch a learner sees;
+  * the run alone, around a loop that trains nothing: what the run itself costs a batch.
 Only the steps after ``--warmup`` are timed, within one run. A step's FLOPs are counted from the
 graph by TensorFlow's profiler, on the CPU whatever the device, so they are the same on every
 machine; this machine's dense matmul rate is measured in the same run, so that the achieved rate
@@ -154,6 +155,33 @@ def run_seconds_per_batch(notebook: dict, batch: int, channels: int, steps: int,
     return _positive("seconds per batch of the run", (data.marks["end"] - data.marks["start"]) / steps)
 
 
+def run_overhead_seconds_per_batch(nb: dict, batch: int, channels: int, steps: int, warmup: int) -> float:
+    """Seconds per batch that a ``training.Run`` itself adds (its loop, its parts and the weight
+    average's update), made as ``run_seconds_per_batch`` makes it, around a loop that builds the
+    model and iterates the batches in its session without training: only the run is timed."""
+    tf = nb["tf"]
+    data = _TimedBatches(batch, channels, steps, warmup)
+    generator = nb["generator"]
+    run = training.Run(
+        "timed",
+        data,
+        epochs=1,
+        batch_size=batch,
+        z_dim=Z_DIM,
+        sampler=lambda z: generator(z, channels, is_train=False),
+        show_every=nb["SHOW_EVERY"],
+        verbose=False,
+    )
+    with tf.Graph().as_default(), run:
+        input_real, input_z, _ = nb["model_inputs"](28, 28, channels, Z_DIM)
+        nb["model_loss"](input_real, input_z, channels)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            for _ in run.get_batches(batch):
+                pass
+    return _positive("seconds per batch of the run alone", (data.marks["end"] - data.marks["start"]) / steps)
+
+
 def _positive(what: str, value: float) -> float:
     if not value > 0:
         raise RuntimeError(f"{what} came out {value}: the measurement is broken, not the code it measures.")
@@ -236,6 +264,8 @@ def main(argv: list[str] | None = None) -> None:
         original = json.loads(output.strip().splitlines()[-1])
         shipped = train_images_per_second(notebook, batch, channels, args.steps, args.warmup)
         in_run = run_seconds_per_batch(notebook, batch, channels, args.steps, args.warmup)
+        # The run alone takes about a millisecond a batch: ten times the steps time it as precisely.
+        overhead = run_overhead_seconds_per_batch(notebook, batch, channels, 10 * args.steps, args.warmup)
         flops = flops_per_image(channels, batch)
         speedup = shipped / original["images_per_s"]
         rate = shipped * flops / 1e9
@@ -244,7 +274,7 @@ def main(argv: list[str] | None = None) -> None:
             f"{speedup:.2f}x; {flops / 1e9:.2f} GFLOP/image, {rate:.0f} GFLOP/s "
             f"= {rate / peak:.0%} of matmul peak; per batch of {batch}: original loop "
             f"{1000 * batch / original['images_per_s']:.1f} ms, train {1000 * batch / shipped:.1f} ms, "
-            f"in the notebook's run {1000 * in_run:.1f} ms"
+            f"in the notebook's run {1000 * in_run:.1f} ms, of which the run's own {1000 * overhead:.2f} ms"
         )
         if worst is None or speedup < worst[0]:
             worst = (speedup, rate / peak)

@@ -53,15 +53,15 @@ def self_check(namespace: dict, project: Path = PROJECT) -> list[Item]:
     """Reviews the notebook's state item by item, as the original project's reviewers grade it.
 
     Args:
-        namespace: The notebook's globals (its functions, hyperparameters and histories).
+        namespace: The notebook's globals (its functions, hyperparameters and histories, and the
+            ``problem_unittests`` module whose ``RESULTS`` hold the outcome of each check).
         project: The project folder, where the required files must be.
 
     Returns:
         The rubric items, each met or not, with its evidence.
     """
-    import problem_unittests
-
-    results = problem_unittests.RESULTS
+    checks = namespace.get("problem_unittests")
+    results = getattr(checks, "RESULTS", {})
     missing = [name for name in FILES if not (project / name).is_file()]
     items = [
         Item(

@@ -89,6 +89,11 @@ def celeba_archive() -> bytes:
     return zip_bytes({f"img_align_celeba/{i:06d}.jpg": jpeg_bytes(face_photo(i)) for i in range(1, 13)})
 
 
+def leftovers(data_dir) -> list[str]:
+    """Everything in data_dir: temporary names start with a dot."""
+    return sorted(os.listdir(data_dir)) if data_dir.exists() else []
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -263,3 +268,20 @@ def fill_exercises(notebook, source: str):
         key = defined.group(1) if defined else "hyperparameters"
         cell.source = f"# EXERCISE: {key}, written by a learner.\n{cells[key]}"
     return filled
+
+
+# The training tests (tests/harness/training): small data, and the notebook's train printing every step.
+
+
+@pytest.fixture
+def data() -> np.ndarray:
+    """32 random images in [-0.5, 0.5]: four batches of 8."""
+    return np.random.default_rng(0).uniform(-0.5, 0.5, (32, 28, 28, 1)).astype(np.float32)
+
+
+@pytest.fixture
+def every_step(notebook, monkeypatch):
+    """The notebook's train printing its losses every step and showing no samples."""
+    monkeypatch.setitem(notebook, "PRINT_EVERY", 1)
+    monkeypatch.setitem(notebook, "SHOW_EVERY", 10**6)
+    return notebook

@@ -3,16 +3,15 @@
 import gzip
 import os
 import socket
-from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import CELEBA_SIZE, gzip_bytes, idx_images, idx_labels, jpeg_bytes, sha256, zip_bytes
+from conftest import CELEBA_SIZE, gzip_bytes, idx_images, idx_labels, jpeg_bytes, leftovers, sha256, zip_bytes
 from PIL import Image
 from werkzeug import Response
 
 import helper
-from harness.data import cache, errors, extract, sources
+from harness.data import cache, errors
 
 
 def served(httpserver, path: str, data: bytes, status: int = 200) -> str:
@@ -25,11 +24,6 @@ def unused_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def leftovers(data_dir) -> list[str]:
-    """Everything in data_dir: temporary names start with a dot."""
-    return sorted(os.listdir(data_dir)) if data_dir.exists() else []
 
 
 # Downloading
@@ -261,25 +255,7 @@ def test_unknown_data_set_name_is_a_value_error(tmp_path):
         helper.download_extract("cifar", tmp_path)
 
 
-# Extracting
-
-
-@pytest.mark.parametrize(
-    "name, archive_name, archive",
-    [
-        ("mnist", "train-images-idx3-ubyte.gz", "mnist_archive"),
-        ("celeba", "celeba.zip", "celeba_archive"),
-    ],
-)
-def test_truncated_archive_gives_a_clear_error_and_no_folder(tmp_path, request, name, archive_name, archive):
-    data = request.getfixturevalue(archive)
-    path = tmp_path / archive_name
-    path.write_bytes(data[: len(data) * 2 // 3])
-
-    with pytest.raises(errors.CorruptArchiveError, match=str(path)):
-        extract.extract(name, path, tmp_path)
-
-    assert leftovers(tmp_path) == [archive_name]
+# Extracting (the rest: tests/harness/data/test_extract.py)
 
 
 def test_zip_slip_member_is_refused(tmp_path, offline):
@@ -293,24 +269,6 @@ def test_zip_slip_member_is_refused(tmp_path, offline):
 
     assert not (tmp_path / "escaped.jpg").exists()
     assert leftovers(tmp_path / "data") == ["celeba.zip"]
-
-
-def test_absolute_member_is_refused(tmp_path):
-    archive = tmp_path / "celeba.zip"
-    archive.write_bytes(zip_bytes({"/etc/evil.jpg": b"x"}))
-
-    with pytest.raises(errors.UnsafeArchiveError, match=r"/etc/evil\.jpg"):
-        extract.extract("celeba", archive, tmp_path)
-
-
-def test_zip_without_the_celeba_folder_is_refused(tmp_path):
-    archive = tmp_path / "celeba.zip"
-    archive.write_bytes(zip_bytes({"photos/000001.jpg": b"x"}))
-
-    with pytest.raises(errors.CorruptArchiveError, match="has no img_align_celeba/ folder"):
-        extract.extract("celeba", archive, tmp_path)
-
-    assert leftovers(tmp_path) == ["celeba.zip"]
 
 
 # Images and batches
@@ -435,15 +393,6 @@ def test_stale_cache_is_rebuilt_when_an_image_changes(mnist_files):
     assert after.min() > 250
 
 
-def test_parallel_cache_build_equals_a_single_process_one(mnist_files, tmp_path, monkeypatch):
-    monkeypatch.setattr(cache, "_CACHE_CHUNK", 16)  # Four chunks for two worker processes.
-    cache.build_cache(mnist_files, (60, 28, 28, 1), "L", tmp_path / "parallel.npy", workers=2)
-    cache.build_cache(mnist_files, (60, 28, 28, 1), "L", tmp_path / "serial.npy", workers=1)
-
-    np.testing.assert_array_equal(np.load(tmp_path / "parallel.npy"), np.load(tmp_path / "serial.npy"))
-    assert not [p for p in os.listdir(tmp_path) if p.endswith(".part")]
-
-
 @pytest.mark.parametrize("bad_size", [0, -1, 61, 2.5, True])
 def test_bad_batch_size_is_a_value_error(mnist_files, bad_size):
     with pytest.raises(ValueError, match="batch_size must be a whole number from 1 to 60"):
@@ -458,31 +407,6 @@ def test_empty_file_list_is_a_value_error():
 def test_unknown_dataset_name_is_a_value_error(mnist_files):
     with pytest.raises(ValueError, match="Unknown data set 'fashion'"):
         helper.Dataset("fashion", mnist_files)
-
-
-def test_labels_and_images_are_read_from_idx_files(tmp_path):
-    labels = np.array([3, 1, 4, 1, 5], np.uint8)
-    (tmp_path / "labels.gz").write_bytes(gzip_bytes(idx_labels(labels)))
-    (tmp_path / "images.gz").write_bytes(gzip_bytes(idx_images(np.ones((2, 3, 4), np.uint8))))
-
-    np.testing.assert_array_equal(extract.read_idx(tmp_path / "labels.gz", "labels"), labels)
-    assert extract.read_idx(tmp_path / "images.gz").shape == (2, 3, 4)
-
-
-def test_labels_read_as_images_are_refused_with_the_file_to_use(tmp_path):
-    (tmp_path / "labels.gz").write_bytes(gzip_bytes(idx_labels(np.zeros(4, np.uint8))))
-
-    with pytest.raises(
-        errors.CorruptArchiveError, match="not an IDX file of images: magic number expected 2051"
-    ):
-        extract.read_idx(tmp_path / "labels.gz", "images")
-
-
-def test_truncated_labels_are_refused(tmp_path):
-    (tmp_path / "labels.gz").write_bytes(gzip_bytes(idx_labels(np.zeros(10, np.uint8))[:-3]))
-
-    with pytest.raises(errors.CorruptArchiveError, match="expected 10 bytes of labels for 10 items, got 7"):
-        extract.read_idx(tmp_path / "labels.gz", "labels")
 
 
 def test_fetch_downloads_a_file_once_and_then_verifies_the_placed_copy(httpserver, tmp_path, use_source):
@@ -500,12 +424,3 @@ def test_fetch_downloads_a_file_once_and_then_verifies_the_placed_copy(httpserve
 def test_a_file_is_not_an_image_data_set(tmp_path):
     with pytest.raises(ValueError, match=r"not an image data set.*helper.fetch\('mnist-test-labels'"):
         helper.download_extract("mnist-test-labels", tmp_path)
-
-
-def test_the_readme_places_every_file_with_the_tables_size_and_checksum():
-    readme = (Path(helper.__file__).parent / "README.md").read_text()
-
-    for name in (*helper.MNIST_FILES, "celeba"):
-        source = sources.SOURCES[name]
-        row = next(line for line in readme.splitlines() if f"`{source.archive}`" in line and "|" in line)
-        assert f"{source.size:,} bytes" in row and source.sha256 in row, row

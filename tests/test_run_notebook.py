@@ -1,12 +1,10 @@
 """run_notebook.py: its options, its checks of parameters and output before anything runs."""
 
-import io
-
 import nbformat
 import pytest
 
 import run_notebook
-from harness import execution, project
+from harness import project
 
 
 @pytest.fixture(scope="module")
@@ -79,48 +77,3 @@ def test_an_output_folder_that_cannot_be_made_is_refused(tmp_path, capsys):
 def test_a_missing_output_folder_is_made(tmp_path):
     assert run_notebook.check_output(tmp_path / "new" / "report.html") == tmp_path / "new" / "report.html"
     assert (tmp_path / "new").is_dir()
-
-
-def test_each_cell_is_announced_with_its_section(committed):
-    index = next(
-        i for i, cell in enumerate(committed.cells) if cell.source.startswith("mnist_run = new_run(")
-    )
-
-    assert project.heading_of(committed, index) == "Neural network training > MNIST"
-
-
-def test_a_failure_names_the_cell_and_whose_code_it_is(committed):
-    notebook = nbformat.from_dict(committed)
-    [cell] = [c for c in notebook.cells if c.source.startswith("problem_unittests.test_model_loss")]
-    cell.outputs = [
-        nbformat.v4.new_output("error", ename="CheckFailed", evalue="d_loss labels the fakes 0.10")
-    ]
-
-    message = execution.describe_failure(notebook)
-
-    number = [c for c in notebook.cells if c.cell_type == "code"].index(cell) + 1
-    assert message.startswith(f"Code cell {number} (the check of your function) failed: CheckFailed: d_loss")
-
-
-def test_parameters_go_in_a_cell_right_after_the_parameters_cell(committed):
-    injected = project.with_parameters(committed, {"max_batches": 5})
-    index = next(i for i, c in enumerate(injected.cells) if "parameters" in c.metadata.get("tags", []))
-
-    assert injected.cells[index + 1].source == "max_batches = 5"
-    assert len(injected.cells) == len(committed.cells) + 1
-
-
-def test_no_parameters_adds_no_cell(committed):
-    assert len(project.with_parameters(committed, {}).cells) == len(committed.cells)
-
-
-def test_each_cell_is_announced_with_how_long_it_took_last_time(committed):
-    index = next(
-        i for i, cell in enumerate(committed.cells) if cell.source.startswith("mnist_run = new_run(")
-    )
-    said = io.StringIO()
-    client = execution._TalkingClient(committed, stream=said, last_times={committed.cells[index].id: 644})
-
-    client._announce(committed.cells[index], index)
-
-    assert "Neural network training > MNIST (took 00:10:44 last time)" in said.getvalue()

@@ -115,18 +115,9 @@ class Run:
         Raises:
             ValueError: A count is not a whole number in its range.
         """
-        count = data.shape[0]
-        for label, value, low in (("epochs", epochs, 0), ("batch_size", batch_size, 1), ("z_dim", z_dim, 1)):
-            _require_whole(label, value, low)
-        if batch_size > count:
-            raise ValueError(
-                f"batch_size is {batch_size} but the data has {count} images: use a smaller one."
-            )
-        if max_batches is not None:
-            _require_whole("max_batches", max_batches, 1)
-            count = min(count, max_batches * batch_size)
         self.name, self.data, self.epochs, self.batch_size, self.z_dim = name, data, epochs, batch_size, z_dim
-        self.data_shape, self.image_mode = (count, *data.shape[1:]), data.image_mode
+        self.data_shape = _data_shape(data.shape, epochs, batch_size, z_dim, max_batches)
+        self.image_mode = data.image_mode
         self.seed, self.verbose, self.store = seed, verbose, store
         self.settings = {
             **(settings or {}),
@@ -138,15 +129,16 @@ class Run:
         self.stdout = sys.stdout
         self._calls = 0
         self._sigterm = None
-        self._drawing = Drawing(sampler, z_dim)
+        drawing = Drawing(sampler, z_dim)
         film_z = np.random.default_rng(seed).uniform(-1, 1, (film_size, z_dim))
-        self._weights = TrainedWeights(self._drawing)
+        self._weights = TrainedWeights(drawing)
+        # The order the parts are told in: the average before anything draws, checkpoints last.
         self.parts: list[Part] = [
             Progress(verbose),
-            self._drawing,
-            *([WeightAverage(average, self._drawing)] if average is not None else []),
-            Film(self._drawing, film_z, data.image_mode, show_every, show),
-            Measure(self._drawing, judge, quality_samples, seed),
+            drawing,
+            *([WeightAverage(average, drawing)] if average is not None else []),
+            Film(drawing, film_z, data.image_mode, show_every, show),
+            Measure(drawing, judge, quality_samples, seed),
             self._weights,
             *parts,
             *([Checkpointing(store, save_minutes)] if store is not None else []),
@@ -264,6 +256,23 @@ class Run:
 
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt(f"stopped by signal {signal.Signals(signum).name}")
+
+
+def _data_shape(shape: tuple, epochs: int, batch_size: int, z_dim: int, max_batches: int | None) -> tuple:
+    """The shape of the data ``train`` is given: ``shape``, cut to ``max_batches`` batches.
+
+    Raises:
+        ValueError: A count is not a whole number in its range, or the batch exceeds the data.
+    """
+    for label, value, low in (("epochs", epochs, 0), ("batch_size", batch_size, 1), ("z_dim", z_dim, 1)):
+        _require_whole(label, value, low)
+    count = shape[0]
+    if batch_size > count:
+        raise ValueError(f"batch_size is {batch_size} but the data has {count} images: use a smaller one.")
+    if max_batches is not None:
+        _require_whole("max_batches", max_batches, 1)
+        count = min(count, max_batches * batch_size)
+    return (count, *shape[1:])
 
 
 def _require_whole(label: str, value, low: int) -> None:

@@ -1,4 +1,4 @@
-"""quality.py: the Fréchet distance, the digit judge (trained on stand-in digits) and the face judge."""
+"""harness/quality.py: the Fréchet distance, the digit judge (on stand-in digits) and the face judge."""
 
 import numpy as np
 import pytest

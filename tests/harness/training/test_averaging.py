@@ -1,8 +1,10 @@
-"""averaging.py: the moving average of the generator's weights, and drawing with it."""
+"""harness/training/averaging.py: the moving average of the generator's weights, and drawing with it."""
 
 import numpy as np
 import pytest
 import tensorflow.compat.v1 as tf
+from conftest import ArrayData
+from runs import Z_DIM, make_run, train_run
 
 from harness.training.averaging import MovingAverage
 
@@ -81,3 +83,24 @@ def test_bad_settings_are_named(weight, variables, decay, message):
     _, variable = weight
     with pytest.raises(ValueError, match=message):
         MovingAverage([variable] if variables == "weight" else [], decay)
+
+
+def test_samples_are_drawn_with_the_averaged_weights_and_training_keeps_its_own(notebook, tmp_path, data):
+    averaged = make_run(tmp_path / "averaged", notebook, ArrayData(data), epochs=1)
+    train_run(notebook, averaged)
+    model = tf.train.load_checkpoint(str(averaged.checkpoint / "model"))
+    live = model.get_tensor("generator/dense/kernel")
+    average = model.get_tensor("moving_average/generator/dense/kernel")
+    last_step = make_run(tmp_path / "last", notebook, ArrayData(data), epochs=1, average=None)
+    train_run(notebook, last_step)
+
+    assert not np.allclose(live, average), "the average lags the weights the last step left"
+    with tf.Graph().as_default(), tf.Session() as sess:
+        _, input_z, _ = notebook["model_inputs"](28, 28, 1, Z_DIM)
+        notebook["generator"](input_z, 1)
+        averaged.restore_into(sess)
+        [kernel] = [v for v in tf.global_variables() if v.op.name == "generator/dense/kernel"]
+        np.testing.assert_array_equal(sess.run(kernel), average)
+    averaged_frame, last_step_frame = averaged.history()["frames"][-1], last_step.history()["frames"][-1]
+    assert averaged_frame.shape == last_step_frame.shape
+    assert not np.array_equal(averaged_frame, last_step_frame), "same seed: only the weights differ"

@@ -1,4 +1,4 @@
-"""film.py: the film of training as an animated WebP, and its errors."""
+"""harness/film.py: the film of training as an animated WebP, and its errors."""
 
 import base64
 import io

@@ -1,4 +1,4 @@
-"""checkpoints.py: what makes two runs the same run, and reading back what was saved."""
+"""harness/checkpoints.py: what makes two runs the same run, and reading back what was saved."""
 
 import json
 

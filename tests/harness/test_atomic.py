@@ -1,4 +1,4 @@
-"""atomic.py: a file or folder appears whole under its name, or not at all."""
+"""harness/atomic.py: a file or folder appears whole under its name, or not at all."""
 
 import os
 import stat

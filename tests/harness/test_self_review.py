@@ -1,0 +1,85 @@
+"""harness/self_review.py: the notebook's state marked by the original rubric, item by item."""
+
+import functools
+
+import nbformat
+import pytest
+import solution_variants as variants
+import tensorflow.compat.v1 as tf
+
+import problem_unittests
+from harness import project, self_review
+
+GOOD_DIGITS = {"epoch": 2, "fd_of_noise": 0.025, "confidence": 0.905, "classes": [0.078] + [0.1024] * 9}
+GOOD_FACES = {"epoch": 1, "fd_of_noise": 0.08}
+
+
+@pytest.fixture(scope="module")
+def our_results(notebook):
+    """The checks' outcomes for the notebook's own solution, run once."""
+    saved = dict(problem_unittests.RESULTS)
+    problem_unittests.test_model_inputs(notebook["model_inputs"])
+    problem_unittests.test_discriminator(notebook["discriminator"], tf)
+    problem_unittests.test_generator(notebook["generator"], tf)
+    problem_unittests.test_model_loss(notebook["model_loss"])
+    problem_unittests.test_model_opt(notebook["model_opt"], tf)
+    problem_unittests.test_train(notebook["train"])
+    results = dict(problem_unittests.RESULTS)
+    problem_unittests.RESULTS.clear()
+    problem_unittests.RESULTS.update(saved)
+    return results
+
+
+@pytest.fixture
+def passed_checks(notebook, our_results, monkeypatch):
+    monkeypatch.setattr(problem_unittests, "RESULTS", dict(our_results))
+    return {
+        **notebook,
+        "mnist_history": {"quality": [GOOD_DIGITS]},
+        "celeba_history": {"quality": [GOOD_FACES]},
+    }
+
+
+def unmet(items):
+    return [item.rubric for item in items if not item.met]
+
+
+def test_our_solution_meets_every_item(passed_checks):
+    items = self_review.self_check(passed_checks)
+
+    assert unmet(items) == []
+    assert len(items) == 11
+    assert "6 of 6 checks passed" in items[1].evidence
+    assert "FD 2.5% of the noise floor" in items[-2].evidence
+
+
+def test_a_seeded_mistake_is_not_met_with_the_checks_message(passed_checks):
+    with pytest.raises(problem_unittests.CheckFailed):
+        problem_unittests.test_model_loss(functools.partial(variants.model_loss, fake_label=0.1))
+
+    items = self_review.self_check(passed_checks)
+
+    assert unmet(items) == ["All the unit tests passed", "`model_loss` is implemented correctly"]
+    [loss] = [item for item in items if "model_loss" in item.rubric]
+    assert "labels the fake images 0.10" in loss.evidence
+
+
+def test_a_hyperparameter_out_of_range_is_not_met(passed_checks):
+    items = self_review.self_check({**passed_checks, "batch_size": 256})
+
+    assert unmet(items) == ["The hyperparameters are set to reasonable numbers"]
+    assert "batch_size = 256 (reviewed 16 to 64)" in items[-3].evidence
+
+
+def test_no_faces_is_not_met_and_says_why(passed_checks):
+    items = self_review.self_check({**passed_checks, "celeba_history": None})
+
+    assert unmet(items) == ["The CelebA samples look like faces"]
+    assert "place CelebA" in items[-1].evidence
+
+
+def test_the_notebook_ends_with_the_self_review():
+    cells = nbformat.read(project.NOTEBOOK, as_version=4).cells
+
+    assert cells[-2].source.startswith("## Submitting this project")
+    assert "self_review.self_check(globals())" in cells[-1].source
