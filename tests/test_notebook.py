@@ -14,6 +14,7 @@ import nbformat
 import numpy as np
 import pytest
 from conftest import faces_archive, refusing_celeba, run, serving, serving_mnist
+from nbclient import NotebookClient
 from PIL import Image
 
 from harness import execution, project
@@ -189,3 +190,22 @@ def test_train_updates_the_discriminator_once_then_the_generator_g_steps_times_o
         assert all(np.array_equal(feed["input_real:0"], batch * 2) for feed in group)
         noises = [feed["input_z:0"] for feed in group]
         assert all(not np.array_equal(a, b) for i, a in enumerate(noises) for b in noises[i + 1 :])
+
+
+def test_the_setup_cell_shows_nothing_in_jupyters_own_kernel(committed, monkeypatch):
+    # Why: Jupyter's kernel, with its default settings, forwards what the process writes to its
+    # standard error into the cell; run_notebook.py turns that off, a learner's Jupyter does not.
+    # ipykernel leaves that forwarding off under pytest (it looks for this variable): not here.
+    monkeypatch.delenv("PYTEST_CURRENT_TEST")
+    notebook = nbformat.from_dict(committed)
+    setup = next(cell for cell in notebook.cells if "definitions" in project.tags(cell))
+    # A second cell: what the process writes reaches the kernel's forwarder after a short delay.
+    notebook.cells = [setup, nbformat.v4.new_code_cell("import time\n\ntime.sleep(2)")]
+    client = NotebookClient(
+        notebook, kernel_name="python3", timeout=600, resources={"metadata": {"path": project.PROJECT}}
+    )
+
+    client.execute()
+
+    assert "import tensorflow" in notebook.cells[0].source
+    assert notebook.cells[0].outputs == [], "TensorFlow's C++ start-up lines reached the cell"
