@@ -35,12 +35,14 @@ class Checkpointing(Part):
         """
         self.store, self.save_minutes = store, save_minutes
         self._saver = self._saved_step = None
+        self._variables = []
         self._saved_at = time.monotonic()
 
     def on_attach(self, run) -> None:
         import tensorflow.compat.v1 as tf
 
-        self._saver = tf.train.Saver(tf.global_variables(), max_to_keep=None)
+        self._variables = tf.global_variables()
+        self._saver = tf.train.Saver(self._variables, max_to_keep=None)
         self._resume(run)
 
     def on_batch_end(self, run) -> None:
@@ -69,13 +71,10 @@ class Checkpointing(Part):
         """Saves a checkpoint of the session's variables, the run's counters and its parts' state.
 
         Raises:
-            TrainingDiverged: A weight is NaN or infinite: such a checkpoint is never kept.
+            TrainingDiverged: A variable that is saved (a weight, a batch-norm statistic, the
+                weight average) is NaN or infinite: such a checkpoint is never kept.
         """
-        import tensorflow.compat.v1 as tf
-
-        weights = run.session.run(run.session.graph.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES))
-        if not all(np.all(np.isfinite(value)) for value in weights):
-            raise diverged(run, "A weight of the networks became NaN or infinite")
+        self._require_finite(run)
         state = {name: getattr(run, name) for name in _COUNTERS}
         arrays = {}
         for part in run.parts:
@@ -83,6 +82,13 @@ class Checkpointing(Part):
                 (arrays if isinstance(value, np.ndarray) else state)[key] = value
         run.checkpoint = self.store.save(run.name, run.settings, run.session, self._saver, state, arrays)
         self._saved_step, self._saved_at = run.step, time.monotonic()
+
+    def _require_finite(self, run) -> None:
+        """Raises ``TrainingDiverged`` naming the first saved variable that holds NaN or infinity."""
+        variables = [v for v in self._variables if v.dtype.base_dtype.is_floating]
+        for variable, value in zip(variables, run.session.run(variables)):
+            if not np.all(np.isfinite(value)):
+                raise diverged(run, f"A value of the networks, {variable.op.name}, became NaN or infinite")
 
     def _resume(self, run) -> None:
         checkpoint, reason = self.store.find(run.name, run.settings)

@@ -9,7 +9,7 @@ import tensorflow.compat.v1 as tf
 from conftest import ArrayData
 from runs import Z_DIM, Recorder, checkpoint_steps, make_run, train_run
 
-from harness import project, training
+from harness import checkpoints, project, training
 from harness.training import checkpointing
 
 
@@ -190,10 +190,35 @@ def test_checkpoints_come_every_few_minutes_too(notebook, tmp_path, data, monkey
 def test_weights_that_became_nan_are_never_saved(notebook, tmp_path, data):
     run = make_run(tmp_path, notebook, ArrayData(data, nan_from=0), epochs=1, sampler=None)
 
-    with pytest.raises(training.TrainingDiverged, match="A weight of the networks became NaN"):
+    with pytest.raises(training.TrainingDiverged, match=r"A value of the networks, \S+, became NaN"):
         train_run(notebook, run)
 
     assert not (tmp_path / "checkpoints").exists()
+
+
+class Poisoning(training.Part):
+    """Sets the discriminator's batch-norm moving variances to infinity after the second batch,
+    as a learning rate far too high does while the weights stay finite."""
+
+    def on_batch_end(self, run):
+        if run.step == 2:
+            statistics = [
+                v
+                for v in tf.global_variables()
+                if v.op.name.startswith("discriminator/") and v.op.name.endswith("moving_variance")
+            ]
+            run.session.run([v.assign(tf.fill(tf.shape(v), float("inf"))) for v in statistics])
+
+
+def test_a_batch_norm_statistic_that_became_infinite_is_never_saved_and_named(notebook, tmp_path, data):
+    run = make_run(tmp_path, notebook, ArrayData(data), epochs=1, parts=[Poisoning()])
+
+    with pytest.raises(
+        training.TrainingDiverged, match=r"A value of the networks, \S+/moving_variance, became"
+    ):
+        train_run(notebook, run)
+
+    assert not list((tmp_path / "checkpoints").glob(f"*/{checkpoints.LATEST}")), "no checkpoint kept"
 
 
 def test_a_parts_state_is_saved_with_the_checkpoint_and_resumed(notebook, tmp_path, data):
