@@ -32,7 +32,7 @@ def pack(project: Path = PROJECT, output: Path | None = None) -> Path:
     """
     output = output or project / ZIP
     review = read_review(project / EXECUTED)
-    unmet = [f"- {item.rubric}: {item.evidence}" for item in review if not item.met]
+    unmet = [f"- {item.rubric}: {item.evidence}" for item in review if item.blocks]
     missing = [name for name in (*FILES, REPORT) if not (project / name).is_file()]
     if missing:
         unmet.insert(0, f"- missing files: {', '.join(missing)}")

@@ -22,7 +22,8 @@ FUNCTIONS = ("model_inputs", "discriminator", "generator", "model_loss", "model_
 RANGES = {"batch_size": (16, 64), "z_dim": (100, 128), "learning_rate": (0.0002, 0.0008), "beta1": (0.2, 0.6)}
 # Samples that "look like digits": the distance to real digits and the classifier's confidence.
 DIGITS_MOST_FD_OF_NOISE, DIGITS_LEAST_CONFIDENCE = 0.10, 0.80
-# Samples that "look like faces", in the random-feature distance (a weaker signal).
+# Samples that "look like faces", in the random-feature distance (a weaker signal). Never measured
+# on real CelebA yet: the item it decides is advice, and never holds a hand-in back.
 FACES_MOST_FD_OF_NOISE = 0.30
 REVIEW_MIME = "application/vnd.dlnd.review+json"
 
@@ -33,11 +34,22 @@ class NotReady(Exception):
 
 @dataclass(frozen=True)
 class Item:
-    """One rubric item: what a reviewer checks, whether it is met, and the evidence."""
+    """One rubric item: what a reviewer checks, whether it is met, and the evidence.
+
+    Attributes:
+        advice: The figure behind ``met`` is not calibrated yet: the item guides, and an unmet one
+            does not hold the hand-in back.
+    """
 
     rubric: str
     met: bool
     evidence: str
+    advice: bool = False
+
+    @property
+    def blocks(self) -> bool:
+        """Whether the item holds the hand-in back: unmet, and decided by a rule we stand behind."""
+        return not self.met and not self.advice
 
 
 def _check_item(name: str, results: dict) -> Item:
@@ -139,7 +151,9 @@ def _faces_item(history) -> Item:
         rubric,
         share <= FACES_MOST_FD_OF_NOISE,
         f"after epoch {scores['epoch']}: FD {share:.1%} of the noise floor in random features (at most "
-        f"{FACES_MOST_FD_OF_NOISE:.0%})",
+        f"{FACES_MOST_FD_OF_NOISE:.0%} suggests faces). Advice, not a rule: that line has not been "
+        "calibrated on real CelebA faces yet, so look at the samples above and judge them yourself",
+        advice=True,
     )
 
 
@@ -147,12 +161,16 @@ def show(items: list[Item]) -> None:
     """Shows the review as a table, and keeps it in the notebook for ``python submission.py``."""
     from IPython.display import display
 
-    rows = "\n".join(f"| {'met' if i.met else '**not met**'} | {i.rubric} | {i.evidence} |" for i in items)
+    rows = "\n".join(f"| {_mark(i)} | {i.rubric} | {i.evidence} |" for i in items)
     table = f"| | rubric item | evidence |\n| --- | --- | --- |\n{rows}"
-    verdict = (
-        "Every item is met: ready to submit." if all(i.met for i in items) else "Not ready to submit yet."
-    )
+    verdict = "Not ready to submit yet." if any(i.blocks for i in items) else "Ready to submit."
     display({"text/markdown": f"{table}\n\n**{verdict}**", REVIEW_MIME: [asdict(i) for i in items]}, raw=True)
+
+
+def _mark(item: Item) -> str:
+    if item.met:
+        return "met"
+    return "advice" if item.advice else "**not met**"
 
 
 def read_review(executed: Path) -> list[Item]:

@@ -41,3 +41,12 @@ def test_an_unmet_item_refuses_the_zip_with_the_reason(tmp_path):
 def test_no_executed_notebook_says_to_run_the_notebook_first(tmp_path):
     with pytest.raises(self_review.NotReady, match=r"run `python run_notebook\.py` first"):
         submission.pack(tmp_path)
+
+
+def test_unmet_advice_does_not_refuse_the_zip(tmp_path):
+    advice = {"rubric": "faces", "met": False, "evidence": "FD 60% (a guide)", "advice": True}
+    folder = executed_with(tmp_path, [{"rubric": "tests", "met": True, "evidence": "6 of 6"}, advice])
+
+    written = submission.pack(folder)
+
+    assert written.is_file()

@@ -83,3 +83,22 @@ def test_the_notebook_ends_with_the_self_review():
 
     assert cells[-2].source.startswith("## Submitting this project")
     assert "self_review.self_check(globals())" in cells[-1].source
+
+
+def test_faces_far_from_the_line_are_advice_that_never_blocks(passed_checks):
+    blurry = {"epoch": 1, "fd_of_noise": 0.60}
+
+    items = self_review.self_check({**passed_checks, "celeba_history": {"quality": [blurry]}})
+
+    [faces] = [item for item in items if item.rubric == "The CelebA samples look like faces"]
+    assert not faces.met and faces.advice and not faces.blocks
+    assert "FD 60.0% of the noise floor" in faces.evidence and "not been calibrated" in faces.evidence
+    assert not [item for item in items if item.blocks], "every rule we stand behind is met"
+
+
+def test_an_unmet_rule_blocks_and_is_never_advice(passed_checks):
+    items = self_review.self_check({**passed_checks, "learning_rate": 0.01})
+
+    assert [item.rubric for item in items if item.blocks] == [
+        "The hyperparameters are set to reasonable numbers"
+    ]
