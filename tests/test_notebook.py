@@ -143,10 +143,22 @@ def test_notebook_without_celeba_says_so_once_and_finishes(httpserver, tmp_path)
     assert "CelebA is not available" in download_output
     assert "HTTP 403" in download_output
     training_output = "".join(out.get("text", "") for out in outputs_of(executed, "celeba_run = new_run("))
-    assert "Skipped: CelebA is not available" in training_output
+    assert "Skipped: no CelebA in this run" in training_output
     assert download_output.count("CelebA is not available") == 1
     assert "Traceback" not in html
     assert Image.open(tmp_path / "data" / "mnist" / "image_0.jpg").size == (28, 28)
+
+
+def test_a_data_set_with_0_epochs_is_neither_fetched_nor_prepared(tmp_path):
+    # No source is served: any download would fail here (and go to the internet elsewhere).
+    executed, _ = run(tmp_path, [], mnist_epochs=0, celeba_epochs=0)
+
+    assert errors(executed) == []
+    said = "".join(out.get("text", "") for out in outputs_of(executed, 'download_extract("celeba"'))
+    assert "MNIST: 0 epochs" in said and "CelebA: 0 epochs" in said
+    printed = "".join(out.get("text", "") for cell in code_cells(executed) for out in cell.outputs)
+    assert "not available" not in printed and "Skipped: no MNIST in this run" in printed
+    assert not (tmp_path / "data").exists() or not any((tmp_path / "data").iterdir()), "nothing fetched"
 
 
 @pytest.mark.slow
