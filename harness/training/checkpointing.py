@@ -8,7 +8,11 @@ never saved.
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
 import time
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -17,6 +21,7 @@ from harness.training.divergence import TrainingDiverged, diverged
 from harness.training.part import Part
 
 _COUNTERS = ("step", "epoch", "batch_in_epoch")
+_STOPS = (signal.SIGINT, signal.SIGTERM)  # Jupyter's stop button and Ctrl-C; kill and schedulers.
 
 
 class Checkpointing(Part):
@@ -80,8 +85,9 @@ class Checkpointing(Part):
         for part in run.parts:
             for key, value in part.state().items():
                 (arrays if isinstance(value, np.ndarray) else state)[key] = value
-        run.checkpoint = self.store.save(run.name, run.settings, run.session, self._saver, state, arrays)
-        self._saved_step, self._saved_at = run.step, time.monotonic()
+        with _stops_held_back(run):
+            run.checkpoint = self.store.save(run.name, run.settings, run.session, self._saver, state, arrays)
+            self._saved_step, self._saved_at = run.step, time.monotonic()
 
     def _require_finite(self, run) -> None:
         """Raises ``TrainingDiverged`` naming the first saved variable that holds NaN or infinity."""
@@ -115,3 +121,25 @@ class Checkpointing(Part):
             )
         else:
             run.note(f"Resumed {run.name} from step {run.step} (epoch {run.epoch + 1}).")
+
+
+@contextlib.contextmanager
+def _stops_held_back(run) -> Iterator[None]:
+    """Holds a stop (Jupyter's stop button, Ctrl-C, SIGTERM) back until the checkpoint being saved is
+    complete, then stops: a stop never costs more than the last checkpoint."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # Signals reach the main thread only: nothing to hold back here.
+        return
+    stops: list[int] = []
+    held = {number: signal.signal(number, lambda number, frame: stops.append(number)) for number in _STOPS}
+    try:
+        yield
+    finally:
+        for number, handler in held.items():
+            signal.signal(number, handler)
+    if stops:
+        run.note(
+            f"{run.name}: stopped at step {run.step}, once the checkpoint being saved was complete. "
+            "Run the cell again to resume from it."
+        )
+        raise KeyboardInterrupt(f"stopped by signal {signal.Signals(stops[0]).name}")

@@ -1,6 +1,7 @@
 """harness/training/checkpointing.py: saved at epoch ends, on a clock, on stops; resumed by the same run."""
 
 import inspect
+import os
 import signal
 
 import numpy as np
@@ -232,3 +233,24 @@ def test_a_parts_state_is_saved_with_the_checkpoint_and_resumed(notebook, tmp_pa
 
     assert second.events[2] == "epoch 0 of 4 batches, 3 done", "the resumed epoch skips the 3 batches done"
     assert second.batches == 8, "3 counted before the stop, restored from the checkpoint, and 5 after"
+
+
+def test_a_stop_while_a_checkpoint_is_saved_finishes_it_and_the_rerun_resumes_from_it(
+    every_step, tmp_path, data, monkeypatch
+):
+    original = tf.train.Saver.save
+
+    def stopped_while_writing(self, sess, path, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)  # The stop button, pressed while the files are written.
+        return original(self, sess, path, **kwargs)
+
+    first = make_run(tmp_path, every_step, ArrayData(data), epochs=2)
+    with monkeypatch.context() as stopping, pytest.raises(KeyboardInterrupt, match="SIGINT"):
+        stopping.setattr(tf.train.Saver, "save", stopped_while_writing)
+        train_run(every_step, first)
+
+    assert checkpoint_steps(tmp_path) == ("step-0000004", ["step-0000004"]), "the epoch's end, complete"
+    assert any("once the checkpoint being saved was complete" in note for note in first.notes)
+    second = make_run(tmp_path, every_step, ArrayData(data), epochs=2)
+    train_run(every_step, second)
+    assert second.step == 8 and "Resumed digits from step 4 (epoch 2)." in second.notes
