@@ -115,7 +115,7 @@ class _TimedBatches:
     def __init__(self, batch: int, channels: int, steps: int, warmup: int) -> None:
         self.images = random_images((warmup + steps + 1) * batch, channels)
         self.shape, self.image_mode = self.images.shape, "L" if channels == 1 else "RGB"
-        self.warmup, self.steps, self.marks = warmup, steps, {}
+        self.batch, self.warmup, self.steps, self.marks = batch, warmup, steps, {}
 
     def get_batches(self, size: int):
         for index, start in enumerate(range(0, len(self.images) - size + 1, size)):
@@ -134,22 +134,27 @@ def train_images_per_second(notebook: dict, batch: int, channels: int, steps: in
     return _positive("images/s of train", steps * batch / (data.marks["end"] - data.marks["start"]))
 
 
-def run_seconds_per_batch(notebook: dict, batch: int, channels: int, steps: int, warmup: int) -> float:
-    """Seconds per batch of ``notebook``'s `train` in a ``training.Run`` as its training cells
-    make it (the learner's generator for the film, the moving average, no checkpoints)."""
-    tf = notebook["tf"]
-    data = _TimedBatches(batch, channels, steps, warmup)
+def _timed_run(notebook: dict, data: _TimedBatches, channels: int):
+    """A ``training.Run`` of ``data`` as the notebook's training cells make it (the learner's
+    generator for the film, the moving average), without checkpoints or a progress bar."""
     generator = notebook["generator"]
-    run = training.Run(
+    return training.Run(
         "timed",
         data,
         epochs=1,
-        batch_size=batch,
+        batch_size=data.batch,
         z_dim=Z_DIM,
         sampler=lambda z: generator(z, channels, is_train=False),
         show_every=notebook["SHOW_EVERY"],
         verbose=False,
     )
+
+
+def run_seconds_per_batch(notebook: dict, batch: int, channels: int, steps: int, warmup: int) -> float:
+    """Seconds per batch of ``notebook``'s `train` in a ``training.Run`` as its training cells make it."""
+    tf = notebook["tf"]
+    data = _TimedBatches(batch, channels, steps, warmup)
+    run = _timed_run(notebook, data, channels)
     with tf.Graph().as_default(), run:
         notebook["train"](1, batch, Z_DIM, 2e-4, 0.5, run.get_batches, run.data_shape, data.image_mode)
     return _positive("seconds per batch of the run", (data.marks["end"] - data.marks["start"]) / steps)
@@ -157,21 +162,11 @@ def run_seconds_per_batch(notebook: dict, batch: int, channels: int, steps: int,
 
 def run_overhead_seconds_per_batch(nb: dict, batch: int, channels: int, steps: int, warmup: int) -> float:
     """Seconds per batch that a ``training.Run`` itself adds (its loop, its parts and the weight
-    average's update), made as ``run_seconds_per_batch`` makes it, around a loop that builds the
-    model and iterates the batches in its session without training: only the run is timed."""
+    average's update): the same run around a loop that builds the model and iterates the batches
+    in its session without training, so that only the run is timed."""
     tf = nb["tf"]
     data = _TimedBatches(batch, channels, steps, warmup)
-    generator = nb["generator"]
-    run = training.Run(
-        "timed",
-        data,
-        epochs=1,
-        batch_size=batch,
-        z_dim=Z_DIM,
-        sampler=lambda z: generator(z, channels, is_train=False),
-        show_every=nb["SHOW_EVERY"],
-        verbose=False,
-    )
+    run = _timed_run(nb, data, channels)
     with tf.Graph().as_default(), run:
         input_real, input_z, _ = nb["model_inputs"](28, 28, channels, Z_DIM)
         nb["model_loss"](input_real, input_z, channels)
