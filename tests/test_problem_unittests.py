@@ -2,12 +2,16 @@
 
 import functools
 
+import nbformat
 import pytest
 import solution_variants as variants
 import tensorflow as tf_v2
 import tensorflow.compat.v1 as tf
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 import problem_unittests as checks
+from harness import project
 
 NEEDS_TF_MODULE = {"discriminator", "generator", "model_opt"}
 
@@ -87,3 +91,30 @@ def test_a_learning_rate_placeholder_without_a_shape_is_accepted(capsys):
     checks.test_model_inputs(functools.partial(variants.model_inputs, lr_shape=None))
 
     assert "Tests Passed" in capsys.readouterr().out
+
+
+def test_in_jupyter_a_failed_check_is_its_message_on_one_screen_and_stops_run_all():
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("import problem_unittests"),
+            nbformat.v4.new_code_cell(
+                "def model_inputs(image_width, image_height, image_channels, z_dim):\n"
+                "    return None, None, None  # Still blank.\n\n"
+                "problem_unittests.test_model_inputs(model_inputs)"
+            ),
+            nbformat.v4.new_code_cell("print('Run All went on')"),
+        ]
+    )
+    client = NotebookClient(
+        notebook, kernel_name="python3", timeout=600, resources={"metadata": {"path": project.PROJECT}}
+    )
+
+    with pytest.raises(CellExecutionError):
+        client.execute()
+
+    [error] = notebook.cells[1].outputs
+    assert error.ename == "NotWrittenYet" and "model_inputs is not written yet" in error.evalue
+    assert len(error.traceback) == 2, error.traceback
+    assert error.traceback[0].startswith("NotWrittenYet: ") and "is not written yet" in error.traceback[0]
+    assert "%tb" in error.traceback[1]
+    assert notebook.cells[2].outputs == [], "Run All stops at the failed check"

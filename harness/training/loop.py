@@ -31,8 +31,10 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 
 from harness.checkpoints import CheckpointStore
+from harness.messages import show_briefly
 from harness.training.averaging import WeightAverage
 from harness.training.checkpointing import Checkpointing
+from harness.training.divergence import TrainingDiverged
 from harness.training.drawing import Drawing
 from harness.training.frames import Film
 from harness.training.measure import Measure
@@ -154,6 +156,8 @@ class Run:
         if threading.current_thread() is threading.main_thread():
             # A kill, a scheduler or a container stop sends SIGTERM: save and stop as for Ctrl-C.
             self._sigterm = signal.signal(signal.SIGTERM, _interrupt)
+        # In Jupyter, a stop shows the run's note and one line, not a traceback through train.
+        show_briefly(KeyboardInterrupt, TrainingDiverged)
         self.stdout = sys.stdout
         self._tell("on_train_begin")
         return self
