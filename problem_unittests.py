@@ -14,7 +14,6 @@ Call them right after writing each function, as the notebook does:
 import functools
 import inspect
 import os
-import traceback
 from unittest import mock
 
 # tf.compat.v1.layers needs the legacy Keras; it must be chosen before TensorFlow loads.
@@ -22,9 +21,14 @@ os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")  # As the notebook: the fast CPU kernels.
 
 import numpy as np
-import tensorflow.compat.v1 as tf
 
-from harness.messages import first_line, show_briefly
+from harness.quiet import native_start_up_lines_hidden
+
+# Imported first in a notebook, TensorFlow's C++ start-up lines would reach the cell in red.
+with native_start_up_lines_hidden():
+    import tensorflow.compat.v1 as tf
+
+from harness.messages import first_line, learner_line, show_briefly
 from harness.training import Run, TrainingDiverged
 
 _RNG_SEED = 0
@@ -32,12 +36,6 @@ _Z_DIM = 100
 # The last outcome of each check in this session, by function name ("passed" or why not), for the
 # notebook's self-review before submitting.
 RESULTS: dict[str, str] = {}
-_PROJECT = os.path.dirname(os.path.abspath(__file__))
-_HARNESS = os.path.join(_PROJECT, "harness")
-# Frames from these folders are libraries, not the learner's code.
-_LIBRARY_FOLDERS = tuple(
-    {os.path.dirname(os.path.dirname(os.path.abspath(module.__file__))) for module in (np, inspect)}
-)
 
 
 class CheckFailed(AssertionError):
@@ -55,29 +53,6 @@ show_briefly(CheckFailed, TrainingDiverged)
 def _require(condition, message):
     if not condition:
         raise CheckFailed(message)
-
-
-def _is_learners(filename):
-    """Whether a traceback frame is in the learner's code: not a library, not a module of this project."""
-    path = os.path.abspath(filename)
-    ours = path.endswith(".py") and (os.path.dirname(path) == _PROJECT or path.startswith(_HARNESS + os.sep))
-    return not ours and not path.startswith(_LIBRARY_FOLDERS) and not filename.startswith("<frozen")
-
-
-def _learner_line(error):
-    """Where in the learner's code ``error`` comes from: ' (in NAME: `LINE`)', or ''.
-
-    The last of the learner's lines the error passed through; failing that, for an error of a
-    TensorFlow op, the learner's line that made the op.
-    """
-    op = getattr(error, "op", None)
-    made = list(op.traceback) if op is not None and getattr(op, "traceback", None) else []
-    for frames in (traceback.extract_tb(error.__traceback__), made):
-        for frame in reversed(list(frames)):
-            filename, name, line = frame[0], frame[2], frame[3]
-            if _is_learners(filename) and line:
-                return f" (in {name}: `{line.strip()}`)"
-    return ""
 
 
 def _name_of(function):
@@ -110,7 +85,7 @@ def _check(check):
             RESULTS[name] = f"failed: {type(error).__name__}"
             raise CheckFailed(
                 f"The check of your `{_name_of(function)}` could not run it: {type(error).__name__}: "
-                f"{first_line(error)}{_learner_line(error)}."
+                f"{first_line(error)}{learner_line(error)}."
             ) from error
         RESULTS[name] = "passed"
         print("Tests Passed")
@@ -181,7 +156,7 @@ def _call(description, function, *args, returns=True):
                 "run a new graph of its own."
             )
         raise CheckFailed(
-            f"Your `{name}` raised {type(error).__name__}: {first_line(error)}{_learner_line(error)}. "
+            f"Your `{name}` raised {type(error).__name__}: {first_line(error)}{learner_line(error)}. "
             f"It was called as {description}.{hint}"
         ) from error
     if returns and _unwritten(result):
@@ -194,7 +169,7 @@ def _run(sess, fetches, feed, description):
         return sess.run(fetches, feed_dict=feed)
     except tf.errors.OpError as error:
         raise CheckFailed(
-            f"Running {description} failed: {first_line(error)}{_learner_line(error)}. Check that no size "
+            f"Running {description} failed: {first_line(error)}{learner_line(error)}. Check that no size "
             "is fixed in your graph: the batch size must stay open (None or -1)."
         ) from error
 

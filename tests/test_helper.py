@@ -130,7 +130,21 @@ def test_when_nothing_works_the_error_lists_urls_and_where_to_put_the_file(
     assert f"{urls[0]}: HTTP 404" in message
     assert f"{urls[1]}: no answer" in message
     assert f"in the folder {tmp_path / 'data'}" in message
-    assert "train-images-idx3-ubyte.gz: 9,912,422 bytes, SHA-256 " in message
+    assert "train-images-idx3-ubyte.gz (9,912,422 bytes)" in message
+    assert "\n" not in message and "Traceback" not in message and "urllib3" not in message, message
+
+
+def test_offline_the_message_is_one_paragraph_in_plain_words(tmp_path, use_source, mnist_archive):
+    # ".invalid" never resolves (RFC 2606): as on a machine with no internet connection.
+    urls = ("http://mirror-a.invalid/mnist.gz", "http://mirror-b.invalid/mnist.gz")
+    use_source("mnist", mnist_archive, urls)
+
+    with pytest.raises(errors.DownloadError) as error:
+        helper.download_extract("mnist", tmp_path)
+
+    message = str(error.value)
+    assert f"{urls[0]}, {urls[1]}: no answer (no internet connection, or the server's name is unknown)" in message
+    assert "\n" not in message and "urllib3" not in message and "Max retries" not in message, message
 
 
 def test_every_missing_file_is_named_in_one_message_with_what_to_place(httpserver, tmp_path, use_source):
@@ -147,8 +161,8 @@ def test_every_missing_file_is_named_in_one_message_with_what_to_place(httpserve
     message = str(error.value)
     assert message.startswith("2 of 4 files could not be had.")
     assert (
-        "train-images-idx3-ubyte.gz: 9,912,422 bytes" in message
-        and "t10k-images-idx3-ubyte.gz: 1,648,877" in message
+        "train-images-idx3-ubyte.gz (9,912,422 bytes)" in message
+        and "t10k-images-idx3-ubyte.gz (1,648,877 bytes)" in message
     )
     assert "train-labels" not in message.split("Fix:")[1], "what is there is not asked for"
     assert f"in the folder {tmp_path}" in message
@@ -164,10 +178,8 @@ def test_celeba_placement_names_both_zip_names_and_the_folder(
         helper.download_extract("celeba", tmp_path)
 
     message = str(error.value)
-    assert "celeba.zip or img_align_celeba.zip: 1,443,490,838 bytes, SHA-256 " in message
-    assert (
-        f"or the extracted folder {tmp_path / 'img_align_celeba'} holding its 202,599 .jpg images" in message
-    )
+    assert "celeba.zip or img_align_celeba.zip (1,443,490,838 bytes)" in message
+    assert f"or the extracted folder {tmp_path / 'img_align_celeba'} with its 202,599 .jpg images" in message
 
 
 # Placed archives (offline)

@@ -150,7 +150,7 @@ def download(name: str, data_dir: str | os.PathLike) -> Path:
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     final = data_dir / source.archive
-    failures = []
+    failures: dict[str, list[str]] = {}
     for url in source.urls:
         print(f"Downloading {name} from {url}")
         try:
@@ -158,40 +158,55 @@ def download(name: str, data_dir: str | os.PathLike) -> Path:
                 _fetch(url, temp)
                 verify(name, temp)
             return final
-        except requests.HTTPError as error:
-            failures.append(f"{url}: HTTP {error.response.status_code} {error.response.reason}")
         except requests.RequestException as error:
-            failures.append(f"{url}: no answer ({type(error).__name__}: {error})")
+            failures.setdefault(_in_words(error), []).append(url)
         except ChecksumError as error:
-            failures.append(f"{url}: another file (SHA-256 expected {error.expected}, got {error.got})")
+            failures.setdefault(
+                f"another file (SHA-256 expected {error.expected}, got {error.got})", []
+            ).append(url)
         except DataError as error:
-            failures.append(f"{url}: {error}")
-    tried = "\n".join(f"  - {failure}" for failure in failures)
-    raise DownloadError(
-        f"Could not download the {name} data set. Tried:\n{tried}\n{placement([name], data_dir)}"
-    )
+            failures.setdefault(str(error), []).append(url)
+    # Mirrors that answered alike are named together: offline, that is one reason for all.
+    answers = "; ".join(f"{', '.join(urls)}: {answer}" for answer, urls in failures.items())
+    raise DownloadError(f"Could not download the {name} data set: {answers}. {placement([name], data_dir)}")
+
+
+def _in_words(error: requests.RequestException) -> str:
+    """What a mirror answered, in a few plain words rather than the network library's report."""
+    if isinstance(error, requests.HTTPError):
+        return f"HTTP {error.response.status_code} {error.response.reason}"
+    text = str(error)
+    if isinstance(error, requests.Timeout):
+        return "no answer (it timed out)"
+    if "NameResolution" in text or "Name or service not known" in text or "getaddrinfo" in text:
+        return "no answer (no internet connection, or the server's name is unknown)"
+    if "refused" in text.lower():
+        return "no answer (the connection was refused)"
+    if isinstance(error, requests.ConnectionError):
+        return "no answer (the connection failed)"
+    return "the download broke off midway"
 
 
 def placement(names: Sequence[str], data_dir: str | os.PathLike) -> str:
     """What a user may place by hand instead of a download, for each named data set: every form,
-    with its name, size and checksums, and the folder to place it in."""
+    with its name and size, and the folder to place it in; one paragraph."""
     data_dir = Path(data_dir)
-    lines = [
-        f"Fix: on a machine with internet access, download the files from the URLs above, and place "
-        f"{'them' if len(names) > 1 else 'it'} in the folder {data_dir} (the notebook's data_dir):"
-    ]
+    forms = []
     for name in names:
         source = source_of(name)
-        size = f"{source.size:,} bytes, " if source.size else ""
-        files = " or ".join((source.archive, *source.other_names))
-        lines.append(f"  - {files}: {size}SHA-256 {source.sha256} (MD5 {source.md5})")
-        if source.payload_sha256:
-            lines.append(f"    (re-compressed copies are fine: gunzipped SHA-256 {source.payload_sha256})")
+        size = f" ({source.size:,} bytes)" if source.size else ""
+        form = f"{' or '.join((source.archive, *source.other_names))}{size}"
         if source.folder and source.count and name != "mnist":
-            folder = data_dir / source.folder
-            lines.append(f"    or the extracted folder {folder} holding its {source.count:,} .jpg images")
-    lines.append("Then run again: a placed file is verified and used, with no download.")
-    return "\n".join(lines)
+            form += (
+                f", or the extracted folder {data_dir / source.folder} with its {source.count:,} .jpg images"
+            )
+        forms.append(form)
+    them = "them" if len(names) > 1 else "it"
+    return (
+        f"Fix: on a machine with internet access, download {them} from an address above and place {them} "
+        f"in the folder {data_dir} (the notebook's data_dir): {'; '.join(forms)}. Then run again: a placed "
+        "file is checked against its published checksum and used, with no download."
+    )
 
 
 def fetch_all(names: Sequence[str], data_dir: str | os.PathLike) -> dict[str, Path]:
@@ -209,11 +224,11 @@ def fetch_all(names: Sequence[str], data_dir: str | os.PathLike) -> dict[str, Pa
         try:
             found[name] = fetch(name, data_dir)
         except DownloadError as error:
-            failures.append((name, str(error).split("\nFix:")[0]))
+            failures.append((name, str(error).split(" Fix:")[0]))
     if failures:
-        what = "\n".join(reason for _, reason in failures)
+        what = " ".join(reason for _, reason in failures)
         raise DownloadError(
-            f"{len(failures)} of {len(names)} files could not be had.\n{what}\n"
+            f"{len(failures)} of {len(names)} files could not be had. {what} "
             f"{placement([name for name, _ in failures], data_dir)}"
         )
     return found
