@@ -23,6 +23,7 @@ from pathlib import Path
 import nbformat
 from nbclient.exceptions import CellExecutionError
 
+from harness import atomic
 from harness.execution import describe_failure, execute, export_html
 from harness.project import NOTEBOOK, PROJECT, declared_parameters, with_parameters
 
@@ -139,8 +140,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted: the report shows the cells run so far.", file=sys.stderr)
         status = 130
-    nbformat.write(notebook, output.with_suffix(".executed.ipynb"))
-    export_html(notebook, output)
+    try:
+        atomic.write_text(output.with_suffix(".executed.ipynb"), nbformat.writes(notebook))
+        export_html(notebook, output)
+    except atomic.DiskFullError as error:
+        print(error, file=sys.stderr)
+        return 1
     size = output.stat().st_size / 1e6
     print(f"Ran the notebook in {time.perf_counter() - start:.0f} s; report: {output.name} ({size:.1f} MB)")
     return status

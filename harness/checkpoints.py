@@ -102,6 +102,13 @@ def _describe_changes(old: dict, new: dict) -> str:
     return ", ".join(changes[:4]) + (f" and {len(changes) - 4} more" if len(changes) > 4 else "")
 
 
+def _size_of(session, arrays: dict[str, np.ndarray]) -> int:
+    """About the bytes a checkpoint takes: every variable of the session's graph, and the arrays."""
+    variables = session.graph.get_collection("variables")
+    held = sum(v.shape.num_elements() * v.dtype.size for v in variables if v.shape.is_fully_defined())
+    return held + sum(array.nbytes for array in arrays.values()) + 64 * 1024  # Indexes, state, headers.
+
+
 class CheckpointStore:
     """Saves and finds the checkpoints of runs in one folder.
 
@@ -182,7 +189,7 @@ class CheckpointStore:
             atomic.write_text(own / SETTINGS, json.dumps(settings, indent=1, default=str))
         final = own / f"step-{state['step']:07d}"
         if not final.is_dir():
-            with atomic.folder(final) as work:
+            with atomic.folder(final, _size_of(session, arrays)) as work:
                 saver.save(session, str(work / "model"), write_meta_graph=False, write_state=False)
                 (work / "state.json").write_text(json.dumps(state, default=float))
                 for key, array in arrays.items():

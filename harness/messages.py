@@ -47,6 +47,11 @@ def _is_ours(filename: str) -> bool:
     return path.endswith(".py") and (os.path.dirname(path) == _PROJECT or path.startswith(_HARNESS + os.sep))
 
 
+def in_full(error: BaseException) -> str:
+    """An error's message and the notes added to it on its way (``add_note``), as one paragraph."""
+    return " ".join([str(error), *getattr(error, "__notes__", ())])
+
+
 def is_learners(filename: str) -> bool:
     """Whether a traceback frame's file is the learner's code: not a library, not this project's."""
     path = os.path.abspath(filename)
@@ -104,12 +109,12 @@ def _brief_traceback(shell, kind, error, traceback, tb_offset=None) -> list[str]
     cell = next((i for i, frame in enumerate(frames) if is_learners(frame.filename)), 0)
     frames = frames[cell:]
     if issubclass(kind, tuple(_BRIEF)):
-        said = f"{kind.__name__}: {error}" if str(error) else kind.__name__
+        said = f"{kind.__name__}: {in_full(error)}" if str(error) else kind.__name__
     elif all(is_learners(frame.filename) for frame in frames):
         shell.showtraceback((kind, error, traceback), tb_offset=tb_offset)
         return []
     elif _is_ours(frames[-1].filename):  # Our messages say what and how to fix it, in full.
-        said = f"{kind.__name__}: {error}{learner_line(error)}"
+        said = f"{kind.__name__}: {in_full(error)}{learner_line(error)}"
     else:  # A library's message can carry its own stack: its first meaningful line.
         said = f"{one_line(error)}{learner_line(error)}"
     # What showtraceback keeps, so that %tb can still show the whole traceback.

@@ -267,7 +267,8 @@ class MnistJudge(Judge):
     def _save(self, cache: Path) -> None:
         weights = {f"w{i}": value for i, value in enumerate(self._network.weights())}
         meta = json.dumps({"version": _CLASSIFIER_VERSION, "accuracy": self.accuracy})
-        with atomic.replacing(cache) as temp, temp.open("wb") as stream:
+        needed = sum(value.nbytes for value in weights.values()) + 1024
+        with atomic.replacing(cache, needed) as temp, temp.open("wb") as stream:
             np.savez(stream, meta=meta, **weights)
         print(f"Digit classifier: test accuracy {self.accuracy:.2%}; saved to {cache}")
 

@@ -224,19 +224,23 @@ def test_damaged_images_can_be_left_out_with_a_count(mnist_files, capsys):
 
 
 def test_not_enough_disk_for_the_cache_says_how_much_is_needed(mnist_files, monkeypatch):
-    monkeypatch.setattr(cache.shutil, "disk_usage", lambda path: type("Usage", (), {"free": 10_000})())
+    monkeypatch.setattr(atomic.shutil, "disk_usage", lambda path: type("Usage", (), {"free": 10_000})())
 
-    with pytest.raises(helper.DataError, match=r"needs 0 MB in .*, which has 0 MB free\. Free some space"):
+    # 60 images of 28 x 28 and the array's header; 10 kB free.
+    needed = r"It needs 47 kB, and the disk holding .* has 10 kB free\. Free at least 37 kB there"
+    with pytest.raises(
+        atomic.DiskFullError, match=r"^Disk full: .*mnist-\w+\.npy could not be written\. " + needed
+    ):
         _ = helper.Dataset("mnist", mnist_files).images
 
 
-def test_a_full_disk_while_writing_the_cache_is_a_data_error_and_leaves_nothing(mnist_files, monkeypatch):
+def test_a_full_disk_while_writing_the_cache_says_so_and_leaves_nothing(mnist_files, monkeypatch):
     def full(fd, offset, length):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(cache.os, "posix_fallocate", full)
 
-    with pytest.raises(helper.DataError, match=r"No space left on device.*Free space in"):
+    with pytest.raises(atomic.DiskFullError, match=r"^Disk full: .*mnist-\w+\.npy could not be written"):
         _ = helper.Dataset("mnist", mnist_files).images
 
     assert parts(Path(mnist_files[0]).parent.parent) == []
@@ -382,3 +386,143 @@ def test_two_processes_building_one_cache_while_its_images_change_both_succeed(t
     shapes = [[line for line in out.decode().splitlines() if line.startswith("(")] for out, _ in outcomes]
     assert shapes == [["(600, 28, 28, 1)"] * 4] * 2
     assert parts(tmp_path) == []
+
+
+# Full disks: a real one, a small tmpfs mounted in a user and mount namespace of its own.
+
+
+def on_a_small_disk(tmp_path, kilobytes: int, body: str) -> dict:
+    """Runs ``body`` in a new Python process that sees a ``kilobytes``-sized disk at ``DISK``.
+
+    ``body`` sets ``result`` (a dict); it comes back as JSON. The disk vanishes with the process.
+    """
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    script = tmp_path / "on_small_disk.py"
+    script.write_text(
+        f"import json\nDISK = {str(disk)!r}\nresult = {{}}\n"
+        + textwrap.dedent(body)
+        + f"\nopen({str(tmp_path / 'result.json')!r}, 'w').write(json.dumps(result))\n"
+    )
+    mount = f"mount -t tmpfs -o size={kilobytes}k tmpfs {disk}"
+    probe = subprocess.run(["unshare", "-rm", "sh", "-c", mount], capture_output=True, text=True)
+    if probe.returncode != 0:
+        pytest.skip(f"this machine cannot mount a small disk in a user namespace: {probe.stderr.strip()}")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    done = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", f'{mount} && exec "$0" "$1"', sys.executable, str(script)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads((tmp_path / "result.json").read_text())
+
+
+def test_is_disk_full_knows_each_writers_words():
+    assert atomic.is_disk_full(OSError(errno.ENOSPC, "No space left on device"))
+    assert atomic.is_disk_full(OSError("7840000 requested and 2555776 written"))  # numpy's words.
+    assert atomic.is_disk_full(RuntimeError("model.data-00000-of-00001.tempstate1; No space left on device"))
+    assert not atomic.is_disk_full(OSError(errno.EACCES, "Permission denied"))
+
+
+def test_a_full_disk_while_samples_are_written_says_so_and_keeps_the_old_file(tmp_path):
+    result = on_a_small_disk(
+        tmp_path,
+        1024,
+        """
+        import numpy as np
+        from pathlib import Path
+        from harness import atomic
+
+        target = Path(DISK) / "samples.npy"
+        np.save(target, np.zeros(10, np.uint8))  # The samples a finished run kept.
+        pixels = np.zeros((10_000, 28, 28), np.uint8)  # 7.8 MB: the disk holds 1 MB.
+        try:
+            with atomic.replacing(target, pixels.nbytes + 128) as temp, temp.open("wb") as stream:
+                np.save(stream, pixels)
+        except atomic.DiskFullError as error:
+            result["error"] = str(error)
+        result["kept"] = np.load(target).tolist()
+        result["files"] = sorted(p.name for p in Path(DISK).iterdir())
+        """,
+    )
+    disk = tmp_path / "disk"
+    assert result["error"].startswith(
+        f"Disk full: {disk / 'samples.npy'} could not be written. It needs 7.8 MB"
+    )
+    assert f"the disk holding {disk} has " in result["error"] and "Free at least " in result["error"]
+    assert result["kept"] == [0] * 10 and result["files"] == ["samples.npy"]
+
+
+def test_a_full_disk_at_a_checkpoint_keeps_the_last_one_and_the_rerun_resumes_from_it(tmp_path):
+    size = checkpoint_bytes(tmp_path / "probe")
+    # Room for one checkpoint and a half, once a ballast (a learner's other files) is deleted.
+    result = on_a_small_disk(
+        tmp_path,
+        (size * 5 // 2) // 1024,
+        f"""
+        import os
+        import numpy as np
+        import tensorflow.compat.v1 as tf
+        from pathlib import Path
+        from harness import atomic, checkpoints, project, training
+        from harness.messages import in_full
+        from tests.conftest import ArrayData
+
+        ballast = Path(DISK) / "ballast"
+        ballast.write_bytes(bytes({size}))
+        notebook = project.load_functions()
+        data = ArrayData(np.random.default_rng(0).uniform(-0.5, 0.5, (32, 28, 28, 1)).astype(np.float32))
+
+        def train_two_epochs():
+            store = checkpoints.CheckpointStore(Path(DISK) / "checkpoints")
+            run = training.Run("digits", data, epochs=2, batch_size=8, z_dim=16, store=store,
+                               settings=checkpoints.settings_of(notebook), verbose=False)
+            with tf.Graph().as_default(), run:
+                notebook["train"](2, 8, 16, 0.0005, 0.5, run.get_batches, run.data_shape, "L")
+            return run
+
+        try:
+            train_two_epochs()
+        except atomic.DiskFullError as error:
+            result["error"] = in_full(error)
+        [folder] = (Path(DISK) / "checkpoints").iterdir()
+        result["after_full"] = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_dir())
+        result["parts"] = [p.name for p in Path(DISK).rglob("*.part")]
+        ballast.unlink()  # The learner frees some space, and runs the cell again.
+        data.served.clear()
+        run = train_two_epochs()
+        result["served_after"], result["step"] = list(data.served), run.step
+        """,
+    )
+    assert (
+        result["error"].startswith("Disk full: ") and "step-0000008 could not be written" in result["error"]
+    )
+    assert "The last checkpoint, step-0000004, is kept: once there is space" in result["error"]
+    assert result["after_full"] == ["step-0000004"] and result["parts"] == []
+    assert result["served_after"] == [0, 1, 2, 3] and result["step"] == 8, "resumed at epoch 2"
+
+
+def checkpoint_bytes(folder: Path) -> int:
+    """The size of one checkpoint of the notebook's networks in the full-disk test's run."""
+    import tensorflow.compat.v1 as tf
+
+    notebook = project.load_functions()
+    data = ArrayData(np.random.default_rng(0).uniform(-0.5, 0.5, (8, 28, 28, 1)).astype(np.float32))
+    store = checkpoints.CheckpointStore(folder)
+    run = training.Run(
+        "digits",
+        data,
+        epochs=1,
+        batch_size=8,
+        z_dim=16,
+        store=store,
+        settings=checkpoints.settings_of(notebook),
+        verbose=False,
+    )
+    with tf.Graph().as_default(), run:
+        notebook["train"](1, 8, 16, 0.0005, 0.5, run.get_batches, run.data_shape, "L")
+    return sum(p.stat().st_size for p in run.checkpoint.rglob("*") if p.is_file())

@@ -16,7 +16,6 @@ import hashlib
 import json
 import multiprocessing
 import os
-import shutil
 import signal
 import sys
 import tempfile
@@ -129,18 +128,12 @@ def build_cache(
     cache_path = Path(cache_path)
     count, height, width, _ = shape
     needed = int(np.prod(shape)) + 128
-    free = shutil.disk_usage(cache_path.parent).free
-    if free < needed:
-        raise DataError(
-            f"The cache of {count} images needs {needed / 1e6:.0f} MB in {cache_path.parent}, which has "
-            f"{free / 1e6:.0f} MB free. Free some space there (or pass Dataset(..., cache_dir=...) another "
-            "folder) and run again."
-        )
+    atomic.require_space(cache_path, needed)
     starts = range(0, count, _CACHE_CHUNK)
     chunks = [image_files[start : start + _CACHE_CHUNK] for start in starts]
     workers = min(workers or os.cpu_count() or 1, len(chunks))
     try:
-        with atomic.replacing(cache_path) as temp:
+        with atomic.replacing(cache_path, needed) as temp:
             cache = np.lib.format.open_memmap(temp, mode="w+", dtype=np.uint8, shape=shape)
             # Claim the disk space now: a full disk then fails here, as an error, and not later as a
             # SIGBUS in a write to the memory-mapped file.
@@ -169,10 +162,12 @@ def build_cache(
                     f"Left out {len(damaged)} damaged image(s): {named}{' ...' if len(damaged) > 3 else ''}"
                 )
             del cache
+    except atomic.DiskFullError:
+        raise
     except OSError as error:
         raise DataError(
-            f"Writing the cache {cache_path} failed ({error.strerror or error}). Free space in "
-            f"{cache_path.parent} (it needs {needed / 1e6:.0f} MB) and run again."
+            f"Writing the cache {cache_path} failed ({error.strerror or error}). Check that you may write "
+            f"in {cache_path.parent} (or pass Dataset(..., cache_dir=...) another folder) and run again."
         ) from error
     return [image_files[index] for index in damaged]
 

@@ -154,7 +154,7 @@ def download(name: str, data_dir: str | os.PathLike) -> Path:
     for url in source.urls:
         print(f"Downloading {name} from {url}")
         try:
-            with atomic.replacing(final) as temp:
+            with atomic.replacing(final, source.size) as temp:
                 _fetch(url, temp)
                 verify(name, temp)
             return final

@@ -37,6 +37,15 @@ def _check_member(archive: Path, member: str) -> None:
         )
 
 
+def _unpacked_size(archive: Path) -> int | None:
+    """The bytes a zip's members take once extracted (from its directory); None for other archives."""
+    try:
+        with zipfile.ZipFile(archive) as bundle:
+            return sum(member.file_size for member in bundle.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return None
+
+
 def _extract_zip(source: Source, archive: Path, target: Path) -> None:
     try:
         with zipfile.ZipFile(archive) as bundle:
@@ -141,11 +150,12 @@ def extract(name: str, archive: str | os.PathLike, data_dir: str | os.PathLike) 
         tempfile.mkdtemp(dir=data_dir, prefix=atomic.temporary_prefix(final), suffix=atomic.PART_SUFFIX)
     )
     try:
-        if archive.name.endswith(".gz"):
-            _extract_idx_gz(source, archive, work)
-        else:
-            _extract_zip(source, archive, work)
-        os.rename(work / source.folder, final)
+        with atomic.saying_disk_full(final, _unpacked_size(archive), work):
+            if archive.name.endswith(".gz"):
+                _extract_idx_gz(source, archive, work)
+            else:
+                _extract_zip(source, archive, work)
+            os.rename(work / source.folder, final)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return final

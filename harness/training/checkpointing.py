@@ -16,7 +16,9 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from harness import atomic
 from harness.checkpoints import CheckpointError, CheckpointStore
+from harness.messages import in_full
 from harness.training.divergence import TrainingDiverged, diverged
 from harness.training.part import Part
 
@@ -68,7 +70,8 @@ class Checkpointing(Part):
         try:
             self.save(run)
         except Exception as failure:  # Saving must not hide why training stopped (diverged weights too).
-            run.note(f"{run.name}: stopped at step {run.step}; the checkpoint could not be saved: {failure}")
+            said = in_full(failure)
+            run.note(f"{run.name}: stopped at step {run.step}; the checkpoint could not be saved: {said}")
             return
         run.note(f"{run.name}: stopped at step {run.step}; saved a checkpoint. Run the cell again to resume.")
 
@@ -78,6 +81,7 @@ class Checkpointing(Part):
         Raises:
             TrainingDiverged: A variable that is saved (a weight, a batch-norm statistic, the
                 weight average) is NaN or infinite: such a checkpoint is never kept.
+            DiskFullError: The disk is full; the last checkpoint is kept, and the note says which.
         """
         self._require_finite(run)
         state = {name: getattr(run, name) for name in _COUNTERS}
@@ -85,9 +89,20 @@ class Checkpointing(Part):
         for part in run.parts:
             for key, value in part.state().items():
                 (arrays if isinstance(value, np.ndarray) else state)[key] = value
-        with _stops_held_back(run):
-            run.checkpoint = self.store.save(run.name, run.settings, run.session, self._saver, state, arrays)
-            self._saved_step, self._saved_at = run.step, time.monotonic()
+        try:
+            with _stops_held_back(run):
+                saved = self.store.save(run.name, run.settings, run.session, self._saver, state, arrays)
+                run.checkpoint = saved
+                self._saved_step, self._saved_at = run.step, time.monotonic()
+        except atomic.DiskFullError as error:
+            if run.checkpoint is None:
+                error.add_note("No checkpoint of this run was kept yet: the next run starts from step 0.")
+            else:
+                error.add_note(
+                    f"The last checkpoint, {run.checkpoint.name}, is kept: once there is space, run the cell "
+                    "again to resume from it."
+                )
+            raise
 
     def _require_finite(self, run) -> None:
         """Raises ``TrainingDiverged`` naming the first saved variable that holds NaN or infinity."""

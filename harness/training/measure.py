@@ -56,7 +56,7 @@ class Measure(Part):
             pixels = pixels[..., 0]
         folder = run.store.run_folder(run.name, run.settings)
         folder.mkdir(parents=True, exist_ok=True)
-        with atomic.replacing(folder / SAMPLES) as temp, temp.open("wb") as stream:
+        with atomic.replacing(folder / SAMPLES, pixels.nbytes + 128) as temp, temp.open("wb") as stream:
             np.save(stream, pixels)
         run.note(
             f"{run.name}: the final {len(pixels):,} samples ({'x'.join(map(str, pixels.shape[1:]))}, uint8) "
