@@ -22,10 +22,10 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")  # As the notebook: the fast
 
 import numpy as np
 
-from harness.quiet import native_start_up_lines_hidden
+from harness.quiet import native_log_lines_hidden
 
 # Imported first in a notebook, TensorFlow's C++ start-up lines would reach the cell in red.
-with native_start_up_lines_hidden():
+with native_log_lines_hidden():
     import tensorflow.compat.v1 as tf
 
 from harness.messages import first_line, learner_line, show_briefly
@@ -73,7 +73,9 @@ def _check(check):
     def run(function, *args, **kwargs):
         RESULTS[name] = "did not finish"
         try:
-            with tf.Graph().as_default():
+            # TensorFlow's C++ core logs as it optimises some graphs ("remapper failed"): not the
+            # learner's business. Their own prints and our messages go through Python, not hidden.
+            with tf.Graph().as_default(), native_log_lines_hidden():
                 result = check(function, *args, **kwargs)
         except CheckFailed as failure:
             RESULTS[name] = f"failed: {failure}"

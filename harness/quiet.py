@@ -1,7 +1,8 @@
-"""Keeping native libraries' start-up lines out of the learner's notebook.
+"""Keeping native libraries' log lines out of the learner's notebook.
 
 TensorFlow's C++ core logs a few lines when it loads ("All log messages before
-absl::InitializeLog()...", "oneDNN custom operations are on", "Could not find cuda drivers")
+absl::InitializeLog()...", "oneDNN custom operations are on", "Could not find cuda drivers"), when
+it looks for a GPU ("failed call to cuInit") and when it optimises some graphs ("remapper failed"),
 straight to the process's standard error, whatever ``TF_CPP_MIN_LOG_LEVEL`` says. Jupyter's
 kernel forwards that file descriptor into the cell, in red, and into the exported report.
 """
@@ -15,7 +16,7 @@ from collections.abc import Iterator
 
 
 @contextlib.contextmanager
-def native_start_up_lines_hidden() -> Iterator[None]:
+def native_log_lines_hidden() -> Iterator[None]:
     """Sends what is written to file descriptor 2 (standard error) nowhere inside the block.
 
     Errors raised inside the block still reach the cell (they are raised, not written), and the

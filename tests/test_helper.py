@@ -143,7 +143,10 @@ def test_offline_the_message_is_one_paragraph_in_plain_words(tmp_path, use_sourc
         helper.download_extract("mnist", tmp_path)
 
     message = str(error.value)
-    assert f"{urls[0]}, {urls[1]}: no answer (no internet connection, or the server's name is unknown)" in message
+    assert (
+        f"{urls[0]}, {urls[1]}: no answer (no internet connection, or the server's name is unknown)"
+        in message
+    )
     assert "\n" not in message and "urllib3" not in message and "Max retries" not in message, message
 
 

@@ -4,12 +4,12 @@ import os
 
 import pytest
 
-from harness.quiet import native_start_up_lines_hidden
+from harness.quiet import native_log_lines_hidden
 
 
 def test_native_writes_to_standard_error_are_hidden_inside_the_block_only(capfd):
     os.write(2, b"before\n")
-    with native_start_up_lines_hidden():
+    with native_log_lines_hidden():
         os.write(2, b"I0000 port.cc:153] oneDNN custom operations are on\n")
     os.write(2, b"after\n")
 
@@ -17,7 +17,7 @@ def test_native_writes_to_standard_error_are_hidden_inside_the_block_only(capfd)
 
 
 def test_an_error_in_the_block_is_raised_and_standard_error_comes_back(capfd):
-    with pytest.raises(ImportError, match="no module named 'tensorflow'"), native_start_up_lines_hidden():
+    with pytest.raises(ImportError, match="no module named 'tensorflow'"), native_log_lines_hidden():
         raise ImportError("no module named 'tensorflow'")
     os.write(2, b"after\n")
 
