@@ -8,9 +8,11 @@ evidence; the executed notebook keeps that review (as JSON beside the table), an
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from harness.practices import Note
 from harness.project import PROJECT
 
 NOTEBOOK = "dlnd_face_generation.ipynb"
@@ -157,14 +159,25 @@ def _faces_item(history) -> Item:
     )
 
 
-def show(items: list[Item]) -> None:
-    """Shows the review as a table, and keeps it in the notebook for ``python submission.py``."""
+def show(items: list[Item], notes: Sequence[Note] = ()) -> None:
+    """Shows the review as a table, then the reviewer's notes on the learner's practices, and keeps
+    the table in the notebook for ``python submission.py``."""
     from IPython.display import display
 
     rows = "\n".join(f"| {_mark(i)} | {i.rubric} | {i.evidence} |" for i in items)
     table = f"| | rubric item | evidence |\n| --- | --- | --- |\n{rows}"
     verdict = "Not ready to submit yet." if any(i.blocks for i in items) else "Ready to submit."
-    display({"text/markdown": f"{table}\n\n**{verdict}**", REVIEW_MIME: [asdict(i) for i in items]}, raw=True)
+    markdown = f"{table}\n\n**{verdict}**{_notes_markdown(notes)}"
+    display({"text/markdown": markdown, REVIEW_MIME: [asdict(i) for i in items]}, raw=True)
+
+
+def _notes_markdown(notes: Sequence[Note]) -> str:
+    """The notes as a reviewer writes them, function by function: done well first, then worth trying."""
+    if not notes:
+        return ""
+    ordered = sorted(notes, key=lambda note: not note.done_well)
+    lines = [f"- {'✓' if n.done_well else '🌀'} **{n.subject}**: {n.text}" for n in ordered]
+    return "\n\n**Notes on your practices** (✓ done well, 🌀 worth trying):\n\n" + "\n".join(lines)
 
 
 def _mark(item: Item) -> str:

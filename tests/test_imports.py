@@ -13,9 +13,9 @@ LAYERS = [
     ("harness.execution", "harness.self_review"),
     ("harness.training", "harness.training.loop"),
     ("harness.training.",),  # The parts.
-    ("harness.checkpoints", "harness.film", "harness.quality", "harness.project"),
+    ("harness.checkpoints", "harness.film", "harness.practices", "harness.quality", "harness.project"),
     ("harness.data.",),
-    ("harness.atomic", "harness.messages"),
+    ("harness.atomic", "harness.messages", "harness.quiet"),
 ]
 
 

@@ -102,6 +102,7 @@ def test_whole_notebook_runs_on_tiny_data_and_exports_a_clean_report(httpserver,
     quality_lines = "".join(out.get("text", "") for out in outputs_of(executed, 'mnist_history["quality"]'))
     assert "Epoch 1: FD" in quality_lines and "noise floor" in quality_lines
     assert "Tests Passed" in html and "Submitting this project" in html and "rubric item" in html
+    assert "Notes on your practices" in html and "Strided convolutions instead of pooling" in html
     assert "<title>Face Generation: a DCGAN that draws digits, then faces</title>" in html
     for noise in ("Traceback", "WARNING", "absl", "I0000", "cpu_feature_guard", "oneDNN custom"):
         assert noise not in html, f"{noise!r} in the report"

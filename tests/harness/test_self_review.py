@@ -8,7 +8,7 @@ import solution_variants as variants
 import tensorflow.compat.v1 as tf
 
 import problem_unittests
-from harness import project, self_review
+from harness import practices, project, self_review
 
 GOOD_DIGITS = {"epoch": 2, "fd_of_noise": 0.025, "confidence": 0.905, "classes": [0.078] + [0.1024] * 9}
 GOOD_FACES = {"epoch": 1, "fd_of_noise": 0.08}
@@ -102,3 +102,18 @@ def test_an_unmet_rule_blocks_and_is_never_advice(passed_checks):
     assert [item.rubric for item in items if item.blocks] == [
         "The hyperparameters are set to reasonable numbers"
     ]
+
+
+def test_the_notes_follow_the_table_done_well_first(passed_checks, monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda data, raw: shown.append(data))
+    notes = [
+        practices.Note("generator", False, "Try dropout in the generator."),
+        practices.Note("discriminator", True, "Strided convolutions instead of pooling."),
+    ]
+
+    self_review.show(self_review.self_check(passed_checks), notes)
+
+    markdown = shown[0]["text/markdown"]
+    assert markdown.index("rubric item") < markdown.index("Notes on your practices")
+    assert markdown.index("✓ **discriminator**: Strided") < markdown.index("🌀 **generator**: Try dropout")
