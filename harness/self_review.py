@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from harness.practices import Note
+from harness.practices import HYPERPARAMETERS, Note
 from harness.project import PROJECT
 
 NOTEBOOK = "dlnd_face_generation.ipynb"
@@ -20,8 +20,8 @@ REPORT = "dlnd_face_generation.html"
 EXECUTED = "dlnd_face_generation.executed.ipynb"
 FILES = (NOTEBOOK, "helper.py", "problem_unittests.py")
 FUNCTIONS = ("model_inputs", "discriminator", "generator", "model_loss", "model_opt", "train")
-# The ranges reviewers of the project accept.
-RANGES = {"batch_size": (16, 64), "z_dim": (100, 128), "learning_rate": (0.0002, 0.0008), "beta1": (0.2, 0.6)}
+# The ranges reviewers of the project accept (their reasons are in practices.HYPERPARAMETERS).
+RANGES = {name: (low, high) for name, (low, high, _) in HYPERPARAMETERS.items()}
 # Samples that "look like digits": the distance to real digits and the classifier's confidence.
 DIGITS_MOST_FD_OF_NOISE, DIGITS_LEAST_CONFIDENCE = 0.10, 0.80
 # Samples that "look like faces", in the random-feature distance (a weaker signal). Never measured

@@ -14,6 +14,7 @@ LAYERS = [
     ("harness.training", "harness.training.loop"),
     ("harness.training.",),  # The parts.
     ("harness.checkpoints", "harness.film", "harness.practices", "harness.quality", "harness.project"),
+    ("harness.practices.",),  # What the notes are read from.
     ("harness.data.",),
     ("harness.atomic", "harness.messages", "harness.quiet"),
 ]

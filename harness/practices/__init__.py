@@ -1,0 +1,39 @@
+"""Notes on the learner's practices, as the project's reviewers wrote them: what was done well, and why.
+
+Each note is read from what the learner's functions do, not from how they are written: the
+networks are built in a graph of their own and their operations inspected (the kind of layer,
+its strides, the activation and its slope, where batch norm sits, the output), so that
+``tf.layers``, ``tf.nn`` or hand-written layers are read alike. The hyperparameters are put
+against the ranges reviewers accept, with the reason for each range.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from harness.practices.networks import discriminator_notes, generator_notes, size_notes
+from harness.practices.note import Note
+from harness.practices.objectives import loss_notes, optimizer_notes
+from harness.practices.ranges import HYPERPARAMETERS, hyperparameter_notes
+
+__all__ = ["HYPERPARAMETERS", "Note", "notes_on"]
+
+
+def notes_on(namespace: dict) -> list[Note]:
+    """The notes on the learner's networks, losses, optimizers and hyperparameters in ``namespace``.
+
+    A function that is missing or cannot be built gets no note: its check says what is wrong.
+    """
+    readers = [
+        (discriminator_notes, ("discriminator",)),
+        (generator_notes, ("generator",)),
+        (size_notes, ("discriminator", "generator")),
+        (loss_notes, ("model_loss",)),
+        (optimizer_notes, ("model_loss", "model_opt")),
+    ]
+    notes = []
+    for reader, names in readers:
+        if all(callable(namespace.get(name)) for name in names):
+            with contextlib.suppress(Exception):  # The function's check says what is wrong with it.
+                notes += reader(*(namespace[name] for name in names))
+    return notes + hyperparameter_notes(namespace)

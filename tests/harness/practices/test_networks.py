@@ -1,0 +1,52 @@
+"""harness/practices/networks.py: the layers, activations and batch norm, read from the graph."""
+
+import pytest
+import tensorflow.compat.v1 as tf
+from variants import discriminator_with, generator_with, keys, pooled
+
+from harness import practices
+
+VARIANTS = {
+    "max pooling": (discriminator_with(layer=pooled), ("discriminator", False, "Use strided convolutions")),
+    "ReLU": (discriminator_with(activation=tf.nn.relu), ("discriminator", False, "Try leaky ReLU")),
+    "alpha 0.3 by hand": (
+        discriminator_with(activation=lambda x: tf.maximum(0.3 * x, x)),
+        ("discriminator", False, "Leaky ReLU's alpha"),
+    ),
+    "alpha 0.2 by hand": (
+        discriminator_with(activation=lambda x: tf.maximum(x * 0.2, x)),
+        ("discriminator", True, "Leaky ReLU (alpha"),
+    ),
+    "batch norm on the first layer": (
+        discriminator_with(first_norm=True),
+        ("discriminator", False, "Leave batch norm"),
+    ),
+    "no batch norm": (discriminator_with(norm=False), ("discriminator", False, "Try batch norm")),
+}
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_a_discriminator_variant_gets_its_note(variant):
+    discriminator, expected = VARIANTS[variant]
+
+    assert expected in keys(practices.notes_on({"discriminator": discriminator}))
+
+
+def test_batch_norm_on_the_generators_output_is_worth_changing():
+    notes = keys(practices.notes_on({"generator": generator_with(output_norm=True)}))
+
+    assert ("generator", False, "Leave batch norm") in notes
+    assert ("generator", True, "Batch norm on") not in notes
+
+
+def test_dropout_in_the_generator_is_not_suggested_again():
+    notes = keys(practices.notes_on({"generator": generator_with(dropout=True)}))
+
+    assert not any(text.startswith("Try dropout") for _, _, text in notes)
+    assert ("generator", False, "Try dropout in") in keys(practices.notes_on({"generator": generator_with()}))
+
+
+def test_a_generator_smaller_than_the_discriminator_is_worth_changing():
+    namespace = {"discriminator": discriminator_with(), "generator": generator_with(width=4)}
+
+    assert ("generator", False, "Give the generator") in keys(practices.notes_on(namespace))
