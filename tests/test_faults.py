@@ -83,21 +83,7 @@ def test_kill_9_while_a_checkpoint_is_saved_then_the_next_run_sweeps_and_resumes
     notebook = project.load_functions()
     data = np.random.default_rng(0).uniform(-0.5, 0.5, (32, 28, 28, 1)).astype(np.float32)
     source = ArrayData(data)
-    store = checkpoints.CheckpointStore(tmp_path / "checkpoints")
-    run = training.Run(
-        "digits",
-        source,
-        epochs=2,
-        batch_size=8,
-        z_dim=16,
-        store=store,
-        settings=checkpoints.settings_of(notebook),
-        verbose=False,
-    )
-    import tensorflow.compat.v1 as tf
-
-    with tf.Graph().as_default(), run:
-        notebook["train"](2, 8, 16, 0.0005, 0.5, run.get_batches, run.data_shape, "L")
+    run = train_digits(notebook, source, tmp_path / "checkpoints", epochs=2)
 
     assert "Removed what an interrupted run left half-written" in capsys.readouterr().out
     assert parts(tmp_path) == []
@@ -508,21 +494,20 @@ def test_a_full_disk_at_a_checkpoint_keeps_the_last_one_and_the_rerun_resumes_fr
 
 def checkpoint_bytes(folder: Path) -> int:
     """The size of one checkpoint of the notebook's networks in the full-disk test's run."""
+    data = ArrayData(np.random.default_rng(0).uniform(-0.5, 0.5, (8, 28, 28, 1)).astype(np.float32))
+    run = train_digits(project.load_functions(), data, folder, epochs=1)
+    return sum(p.stat().st_size for p in run.checkpoint.rglob("*") if p.is_file())
+
+
+def train_digits(notebook, data, folder: Path, epochs: int) -> training.Run:
+    """The notebook's train in a Run on ``data``, batches of 8, its checkpoints in ``folder``."""
     import tensorflow.compat.v1 as tf
 
-    notebook = project.load_functions()
-    data = ArrayData(np.random.default_rng(0).uniform(-0.5, 0.5, (8, 28, 28, 1)).astype(np.float32))
     store = checkpoints.CheckpointStore(folder)
+    settings = checkpoints.settings_of(notebook)
     run = training.Run(
-        "digits",
-        data,
-        epochs=1,
-        batch_size=8,
-        z_dim=16,
-        store=store,
-        settings=checkpoints.settings_of(notebook),
-        verbose=False,
+        "digits", data, epochs=epochs, batch_size=8, z_dim=16, store=store, settings=settings, verbose=False
     )
     with tf.Graph().as_default(), run:
-        notebook["train"](1, 8, 16, 0.0005, 0.5, run.get_batches, run.data_shape, "L")
-    return sum(p.stat().st_size for p in run.checkpoint.rglob("*") if p.is_file())
+        notebook["train"](epochs, 8, 16, 0.0005, 0.5, run.get_batches, run.data_shape, "L")
+    return run

@@ -12,6 +12,7 @@ SOLUTIONS = Path(__file__).resolve().parent.parent.parent / "learner_solutions"
 # What every learner solution does well, whatever its style.
 SHARED = {
     ("discriminator", True, "Strided convolutions instead"),
+    ("discriminator", True, "Leaky ReLU (alpha"),
     ("discriminator", True, "Batch norm on"),
     ("generator", True, "A tanh output,"),
     ("generator", True, "Batch norm on"),
@@ -23,55 +24,18 @@ SHARED = {
     ("beta1", True, "beta1 = 0.5,"),
     ("model_opt", True, "Batch norm's moving"),
 }
-
-
 LOGITS = ("model_loss", True, "Losses on the")
-
-
-NO_SMOOTHING = ("model_loss", False, "Try one-sided label")
-
-
+TRANSPOSED = ("generator", True, "Transposed convolutions: the")
+DROPOUT = ("discriminator", True, "Dropout slows the")
 ONE_SIDED = ("model_loss", True, "One-sided label smoothing")
-
-
+HARD_LABELS = SHARED | {LOGITS, TRANSPOSED, ("model_loss", False, "Try one-sided label")}
 EXPECTED = {
-    "classic": SHARED
-    | {
-        LOGITS,
-        ONE_SIDED,
-        ("discriminator", True, "Leaky ReLU (alpha"),
-        ("discriminator", True, "Dropout slows the"),
-        ("generator", True, "Transposed convolutions: the"),
-    },
-    "nn_ops": SHARED
-    | {
-        LOGITS,
-        NO_SMOOTHING,
-        ("discriminator", True, "Leaky ReLU (alpha"),
-        ("generator", True, "Transposed convolutions: the"),
-    },
-    "one_call": SHARED
-    | {
-        LOGITS,
-        NO_SMOOTHING,
-        ("discriminator", True, "Leaky ReLU (alpha"),
-        ("generator", True, "Transposed convolutions: the"),
-    },
-    # Its loss is on probabilities (clipped by hand): its soft labels cannot be read, the advice can.
-    "soft_labels": SHARED
-    | {
-        ("model_loss", False, "Compute the losses"),
-        ("discriminator", True, "Leaky ReLU (alpha"),
-        ("generator", True, "Transposed convolutions: the"),
-    },
-    "upsampling": SHARED
-    | {
-        LOGITS,
-        ONE_SIDED,
-        ("discriminator", True, "Leaky ReLU (alpha"),
-        ("discriminator", True, "Dropout slows the"),
-        ("generator", True, "Upsampling then convolving:"),
-    },
+    "classic": SHARED | {LOGITS, TRANSPOSED, DROPOUT, ONE_SIDED},
+    "nn_ops": HARD_LABELS,
+    "one_call": HARD_LABELS,
+    # Its loss is on clipped probabilities: its soft labels cannot be read, the advice can.
+    "soft_labels": SHARED | {TRANSPOSED, ("model_loss", False, "Compute the losses")},
+    "upsampling": SHARED | {LOGITS, DROPOUT, ONE_SIDED, ("generator", True, "Upsampling then convolving:")},
 }
 
 
