@@ -95,13 +95,7 @@ class Checkpointing(Part):
                 run.checkpoint = saved
                 self._saved_step, self._saved_at = run.step, time.monotonic()
         except atomic.DiskFullError as error:
-            if run.checkpoint is None:
-                error.add_note("No checkpoint of this run was kept yet: the next run starts from step 0.")
-            else:
-                error.add_note(
-                    f"The last checkpoint, {run.checkpoint.name}, is kept: once there is space, run the cell "
-                    "again to resume from it."
-                )
+            error.add_note(_what_is_kept(run))
             raise
 
     def _require_finite(self, run) -> None:
@@ -136,6 +130,16 @@ class Checkpointing(Part):
             )
         else:
             run.note(f"Resumed {run.name} from step {run.step} (epoch {run.epoch + 1}).")
+
+
+def _what_is_kept(run) -> str:
+    """What a run keeps when its next checkpoint could not be written, and what the rerun does."""
+    if run.checkpoint is None:
+        return "No checkpoint of this run was kept yet: the next run starts from step 0."
+    return (
+        f"The last checkpoint, {run.checkpoint.name}, is kept: once there is space, run the cell again "
+        "to resume from it."
+    )
 
 
 @contextlib.contextmanager
