@@ -15,12 +15,15 @@ from harness.practices.networks import discriminator_notes, generator_notes, siz
 from harness.practices.note import Note
 from harness.practices.objectives import loss_notes, optimizer_notes
 from harness.practices.ranges import HYPERPARAMETERS, hyperparameter_notes
+from harness.practices.train import feed_notes, frequency_notes
 
 __all__ = ["HYPERPARAMETERS", "Note", "notes_on"]
 
 
 def notes_on(namespace: dict) -> list[Note]:
-    """The notes on the learner's networks, losses, optimizers and hyperparameters in ``namespace``.
+    """The notes on the learner's networks, losses, optimizers, ``train`` and hyperparameters in
+    ``namespace`` (the notebook's globals: its functions, ``problem_unittests`` whose check of
+    ``train`` recorded what it feeds, and the training runs' histories).
 
     A function that is missing or cannot be built gets no note: its check says what is wrong.
     """
@@ -36,4 +39,7 @@ def notes_on(namespace: dict) -> list[Note]:
         if all(callable(namespace.get(name)) for name in names):
             with contextlib.suppress(Exception):  # The function's check says what is wrong with it.
                 notes += reader(*(namespace[name] for name in names))
+    checks = namespace.get("problem_unittests")
+    notes += feed_notes(getattr(checks, "TRAIN_FEEDS", {}))
+    notes += frequency_notes(namespace.get("mnist_history") or namespace.get("celeba_history"))
     return notes + hyperparameter_notes(namespace)

@@ -1,10 +1,10 @@
 """The training run around the learner's ``train``: the loop (``loop.Run``) and its parts.
 
 ``Run`` iterates the batches and tells its parts, each in its own file, what happened (as Keras
-tells its callbacks): ``progress`` (bar and printed losses), ``drawing`` (the generator's
-samples), ``averaging`` (the weight average they are drawn with), ``frames`` (the film),
-``measure`` (quality and ``samples.npy``), ``weights`` (for the latent walk) and
-``checkpointing`` (save and resume). A new part subclasses ``part.Part`` in a new file.
+tells its callbacks): ``progress`` (bar and printed losses), ``showing`` (when train shows
+samples), ``drawing`` (the generator's samples), ``averaging`` (the weight average they are
+drawn with), ``frames`` (the film), ``measure`` (quality and ``samples.npy``), ``weights`` (for
+the latent walk) and ``checkpointing`` (save and resume). A new part subclasses ``part.Part`` in a new file.
 """
 
 from harness.checkpoints import CheckpointError

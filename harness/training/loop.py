@@ -12,9 +12,10 @@ iterates ``run.get_batches(batch_size)`` once per epoch inside its ``tf.Session`
 (or returns) its losses. ``get_batches`` is the loop: it finds the session, counts the steps and
 tells each part, in order, that training began, that it is attached to the session, that a batch
 or an epoch is done, or that training stopped early. The parts, each in its own file, do the
-rest: ``Progress`` (the bar, and the printed losses), ``Drawing`` (the generator's samples),
-``WeightAverage`` (the average they are drawn with), ``Film``, ``Measure`` (quality and
-``samples.npy``), ``TrainedWeights`` (for the latent walk) and ``Checkpointing`` (save and resume).
+rest: ``Progress`` (the bar, and the printed losses), ``Showing`` (when ``train`` shows
+samples), ``Drawing`` (the generator's samples), ``WeightAverage`` (the average they are drawn
+with), ``Film``, ``Measure`` (quality and ``samples.npy``), ``TrainedWeights`` (for the latent
+walk) and ``Checkpointing`` (save and resume).
 What a loop does not give is left out with a one-line note; nothing here makes a correct
 ``train`` fail.
 """
@@ -40,6 +41,7 @@ from harness.training.frames import Film
 from harness.training.measure import Measure
 from harness.training.part import Part
 from harness.training.progress import Progress
+from harness.training.showing import Showing
 from harness.training.weights import TrainedWeights
 
 __all__ = ["Run"]
@@ -137,6 +139,7 @@ class Run:
         # The order the parts are told in: the average before anything draws, checkpoints last.
         self.parts: list[Part] = [
             Progress(verbose),
+            Showing(),
             drawing,
             *([WeightAverage(average, drawing)] if average is not None else []),
             Film(drawing, film_z, data.image_mode, show_every, show),
@@ -236,7 +239,9 @@ class Run:
             returned: What ``train`` returned; its losses are used when it printed none.
 
         Returns:
-            ``{"step", "d_loss", "g_loss"}`` (lists), ``"frames"``, ``"frame_steps"``, ``"quality"``.
+            ``{"step", "d_loss", "g_loss"}`` (lists of the losses and the step of each),
+            ``"printed"`` (whether train printed them), ``"steps"``, ``"show_steps"`` (after which
+            train showed samples), ``"frames"``, ``"frame_steps"``, ``"quality"``.
         """
         history = {}
         for part in self.parts:

@@ -125,10 +125,11 @@ class Progress(Part):
 
     def history(self, run, returned) -> dict:
         """The printed losses, else the returned ones spread evenly over the steps."""
-        losses, pairs = self.losses, returned_losses(returned)
+        losses, pairs = {**self.losses, "printed": bool(self.losses["step"])}, returned_losses(returned)
         if not losses["step"] and pairs:
             steps = np.linspace(run.step / len(pairs), run.step, len(pairs)).round().astype(int)
             losses = {
+                "printed": False,
                 "step": steps.tolist(),
                 "d_loss": [d for d, _ in pairs],
                 "g_loss": [g for _, g in pairs],

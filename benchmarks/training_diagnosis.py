@@ -1,0 +1,197 @@
+"""The training diagnosis against seeded runs: settings that pass every check but train badly.
+
+Each case trains MNIST as the notebook's MNIST cell does (its ``new_run`` and ``train``), with one
+setting changed so that a named failure happens: a learning rate far below or above the
+reviewed range, Adam's beta1 near 1, a discriminator much larger than the generator, batch norm
+nowhere. The shipped solution is the case where no diagnosis is expected. Each run's history is
+diagnosed by ``practices.diagnose`` and kept as JSON (``--keep``), so that the table can be
+read again without training.
+
+Usage: python benchmarks/training_diagnosis.py [--seeds 3] [--shipped-seeds 5] [--max-batches N]
+Each run's figures and diagnosis are printed as it finishes, then the confusion table; the last
+line is ``K/N runs diagnosed right``.
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+from glob import glob
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")  # As the notebook: the fast CPU kernels.
+
+import tensorflow.compat.v1 as tf  # noqa: E402
+
+import helper  # noqa: E402
+from harness import practices, project, quality  # noqa: E402
+from harness.training import TrainingDiverged  # noqa: E402
+
+
+def discriminator_of(widths: tuple, batch_norm: bool = True):
+    """The notebook's discriminator with other widths, or without batch norm."""
+
+    def discriminator(images, reuse=False, alpha=0.2):
+        init = tf.glorot_normal_initializer()
+        with tf.variable_scope("discriminator", reuse=reuse):
+            x = images
+            for layer, filters in enumerate(widths):
+                x = tf.layers.conv2d(x, filters, 5, strides=2, padding="same", kernel_initializer=init)
+                if batch_norm and layer:
+                    x = tf.layers.batch_normalization(x, training=True)
+                x = tf.nn.leaky_relu(x, alpha)
+            logits = tf.layers.dense(tf.layers.flatten(x), 1, kernel_initializer=init)
+            return tf.sigmoid(logits), logits
+
+    return discriminator
+
+
+def generator_of(widths: tuple, batch_norm: bool = True):
+    """The notebook's generator with other widths (7x7, 14x14, 28x28), or without batch norm."""
+
+    def generator(z, out_channel_dim, is_train=True, alpha=0.2):
+        init = tf.glorot_normal_initializer()
+        with tf.variable_scope("generator", reuse=not is_train):
+            x = tf.reshape(
+                tf.layers.dense(z, 7 * 7 * widths[0], kernel_initializer=init), (-1, 7, 7, widths[0])
+            )
+            for filters in (None, *widths[1:]):
+                if filters is not None:
+                    x = tf.layers.conv2d_transpose(
+                        x, filters, 5, strides=2, padding="same", kernel_initializer=init
+                    )
+                if batch_norm:
+                    x = tf.layers.batch_normalization(x, training=is_train)
+                x = tf.nn.leaky_relu(x, alpha)
+            return tf.tanh(
+                tf.layers.conv2d_transpose(x, out_channel_dim, 5, padding="same", kernel_initializer=init)
+            )
+
+    return generator
+
+
+# Each case: what it changes in the notebook, and the diagnosis it is chosen to cause (None: none).
+CASES = {
+    "shipped": ({}, None),
+    "learning rate 0.000002": ({"learning_rate": 0.000002}, "nothing learned"),
+    "learning rate 0.02": ({"learning_rate": 0.02}, "unstable"),
+    "beta1 0.99": ({"beta1": 0.99}, "unstable"),
+    "discriminator 8x the generator": (
+        {
+            "discriminator": discriminator_of((128, 256, 512)),
+            "generator": generator_of((16, 8, 4)),
+        },
+        "discriminator wins",
+    ),
+    "batch norm nowhere": (
+        {
+            "discriminator": discriminator_of((32, 64, 128), False),
+            "generator": generator_of((128, 64, 32), False),
+        },
+        "collapse",
+    ),
+}
+
+
+def train_case(changes: dict, seed: int, data_dir: str, epochs: int, max_batches, samples: int) -> dict:
+    """Trains MNIST as the notebook does, with ``changes`` to its namespace; returns the history."""
+    notebook = project.load_functions()
+    notebook["tf"].disable_v2_behavior()
+    helper.fetch_all(helper.MNIST_FILES, data_dir)
+    folder = helper.download_extract("mnist", data_dir)
+    dataset = helper.Dataset("mnist", glob(os.path.join(folder, "*.jpg")), seed=seed)
+    judge = quality.MnistJudge(data_dir, samples=samples)
+    notebook.update(
+        data_dir=data_dir,
+        max_batches=max_batches,
+        resume=False,
+        quality_samples=samples,
+        seed=seed,
+        **changes,
+    )
+    run = notebook["new_run"]("mnist", dataset, epochs, judge)
+    returned = None
+    try:
+        with tf.Graph().as_default(), run:
+            returned = notebook["train"](
+                epochs,
+                notebook["batch_size"],
+                notebook["z_dim"],
+                notebook["learning_rate"],
+                notebook["beta1"],
+                run.get_batches,
+                run.data_shape,
+                "L",
+            )
+    except TrainingDiverged as error:  # A diagnosis of its own: the history up to it is diagnosed too.
+        print(f"  stopped: {str(error).split(':')[0]}", flush=True)
+    history = run.history(returned)
+    return {key: history[key] for key in ("step", "d_loss", "g_loss", "quality")} | {"steps": run.step}
+
+
+def label(history: dict) -> str | None:
+    """The name of the diagnosis of ``history``, or None."""
+    found = practices.diagnose(history, "MNIST")
+    return found[0].name if found else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="training_diagnosis.py", description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=3, help="seeds of each bad case (default 3)")
+    parser.add_argument(
+        "--shipped-seeds", type=int, default=5, help="seeds of the shipped solution (default 5)"
+    )
+    parser.add_argument("--cases", nargs="*", default=list(CASES), help="which cases (default all)")
+    parser.add_argument("--data-dir", default=str(ROOT / "data"), help="the notebook's data_dir")
+    parser.add_argument("--epochs", type=int, default=2, help="MNIST epochs (default 2, as the notebook)")
+    parser.add_argument("--max-batches", type=int, default=None, help="batches per epoch (default all)")
+    parser.add_argument("--samples", type=int, default=10_000, help="samples judged (default 10000)")
+    parser.add_argument(
+        "--keep", type=Path, help="a JSON file keeping every run's history (read back if there)"
+    )
+    args = parser.parse_args(argv)
+    unknown = set(args.cases) - set(CASES)
+    if unknown:
+        parser.error(f"unknown cases {sorted(unknown)}: choose from {list(CASES)}")
+
+    kept = json.loads(args.keep.read_text()) if args.keep and args.keep.is_file() else {}
+    rows = []
+    for case in args.cases:
+        changes, expected = CASES[case]
+        for seed in range(args.shipped_seeds if expected is None else args.seeds):
+            key = f"{case} / seed {seed} / {args.epochs}x{args.max_batches}"
+            start = time.perf_counter()
+            if key not in kept:
+                kept[key] = train_case(
+                    changes, seed, args.data_dir, args.epochs, args.max_batches, args.samples
+                )
+                if args.keep:
+                    args.keep.write_text(json.dumps(kept))
+            got = label(kept[key])
+            rows.append((case, expected, got))
+            last = (kept[key]["quality"] or [{}])[-1]
+            print(
+                f"{case}, seed {seed}: FD {last.get('fd_of_noise', float('nan')):.1%}, rarest digit "
+                f"{min(last.get('classes', [float('nan')])):.1%}; diagnosis: {got or 'none'} (expected "
+                f"{expected or 'none'}; {time.perf_counter() - start:.0f} s)",
+                flush=True,
+            )
+    print("\n| case | expected | right | wrong | none |\n| --- | --- | --- | --- | --- |")
+    for case in args.cases:
+        expected = CASES[case][1]
+        got = [g for c, _, g in rows if c == case]
+        right = sum(g == expected for g in got)
+        none = sum(g is None for g in got) if expected else 0
+        print(f"| {case} | {expected or 'none'} | {right} | {len(got) - right - none} | {none} |")
+    right = sum(g == e for _, e, g in rows)
+    print(f"{right}/{len(rows)} runs diagnosed right")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
