@@ -29,6 +29,7 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")  # As the notebook: the fast
 import tensorflow.compat.v1 as tf  # noqa: E402
 
 import helper  # noqa: E402
+import problem_unittests  # noqa: E402
 from harness import practices, project, quality  # noqa: E402
 from harness.training import TrainingDiverged  # noqa: E402
 
@@ -75,17 +76,24 @@ def generator_of(widths: tuple, batch_norm: bool = True):
     return generator
 
 
+def generator_of_two_noise_values(z, out_channel_dim, is_train=True, alpha=0.2):
+    """The notebook's generator reading only 2 of the noise's values: a learner's slicing slip."""
+    return generator_of((128, 64, 32))(z[:, :2], out_channel_dim, is_train, alpha)
+
+
 # Each case: what it changes in the notebook, and the diagnosis it is chosen to cause (None: none).
 CASES = {
     "shipped": ({}, None),
     "learning rate 0.000002": ({"learning_rate": 0.000002}, "nothing learned"),
     "learning rate 0.02": ({"learning_rate": 0.02}, "unstable"),
     "beta1 0.99": ({"beta1": 0.99}, "unstable"),
+    "Adam's defaults (0.001, 0.9)": ({"learning_rate": 0.001, "beta1": 0.9}, "unstable"),
     "discriminator 8x the generator": (
-        {
-            "discriminator": discriminator_of((128, 256, 512)),
-            "generator": generator_of((16, 8, 4)),
-        },
+        {"discriminator": discriminator_of((128, 256, 512)), "generator": generator_of((16, 8, 4))},
+        "discriminator wins",
+    ),
+    "discriminator 30x the generator": (
+        {"discriminator": discriminator_of((64, 128, 256)), "generator": generator_of((8, 4, 2))},
         "discriminator wins",
     ),
     "batch norm nowhere": (
@@ -95,6 +103,8 @@ CASES = {
         },
         "collapse",
     ),
+    "5 generator steps a batch": ({"G_STEPS": 5}, "collapse"),
+    "generator reads 2 noise values": ({"generator": generator_of_two_noise_values}, "collapse"),
 }
 
 
@@ -102,6 +112,11 @@ def train_case(changes: dict, seed: int, data_dir: str, epochs: int, max_batches
     """Trains MNIST as the notebook does, with ``changes`` to its namespace; returns the history."""
     notebook = project.load_functions()
     notebook["tf"].disable_v2_behavior()
+    notebook.update(changes)
+    # Every case passes every check: what goes wrong shows only in training.
+    problem_unittests.test_discriminator(notebook["discriminator"], tf)
+    problem_unittests.test_generator(notebook["generator"], tf)
+    problem_unittests.test_train(notebook["train"])
     helper.fetch_all(helper.MNIST_FILES, data_dir)
     folder = helper.download_extract("mnist", data_dir)
     dataset = helper.Dataset("mnist", glob(os.path.join(folder, "*.jpg")), seed=seed)
@@ -136,8 +151,8 @@ def train_case(changes: dict, seed: int, data_dir: str, epochs: int, max_batches
 
 def label(history: dict) -> str | None:
     """The name of the diagnosis of ``history``, or None."""
-    found = practices.diagnose(history, "MNIST")
-    return found[0].name if found else None
+    found = practices.diagnose(history)
+    return found.name if found else None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,26 +4,30 @@ Each note is read from what the learner's functions do, not from how they are wr
 networks are built in a graph of their own and their operations inspected (the kind of layer,
 its strides, the activation and its slope, where batch norm sits, the output), so that
 ``tf.layers``, ``tf.nn`` or hand-written layers are read alike. The hyperparameters are put
-against the ranges reviewers accept, with the reason for each range.
+against the ranges reviewers accept, with the reason for each range. Each training run gets a
+diagnosis when its history shows one of the failures GAN guides name (``diagnosis``).
 """
 
 from __future__ import annotations
 
 import contextlib
 
+from harness.practices.diagnosis import Diagnosis, diagnose
 from harness.practices.networks import discriminator_notes, generator_notes, size_notes
 from harness.practices.note import Note
 from harness.practices.objectives import loss_notes, optimizer_notes
 from harness.practices.ranges import HYPERPARAMETERS, hyperparameter_notes
 from harness.practices.train import feed_notes, frequency_notes
 
-__all__ = ["HYPERPARAMETERS", "Note", "notes_on"]
+__all__ = ["HYPERPARAMETERS", "Diagnosis", "Note", "diagnose", "notes_on", "show_diagnosis"]
+# The training runs of the notebook, by the name of their history.
+RUNS = {"mnist_history": "MNIST training", "celeba_history": "CelebA training"}
 
 
 def notes_on(namespace: dict) -> list[Note]:
     """The notes on the learner's networks, losses, optimizers, ``train`` and hyperparameters in
     ``namespace`` (the notebook's globals: its functions, ``problem_unittests`` whose check of
-    ``train`` recorded what it feeds, and the training runs' histories).
+    ``train`` recorded what it feeds, and the training runs' histories, each diagnosed).
 
     A function that is missing or cannot be built gets no note: its check says what is wrong.
     """
@@ -42,4 +46,18 @@ def notes_on(namespace: dict) -> list[Note]:
     checks = namespace.get("problem_unittests")
     notes += feed_notes(getattr(checks, "TRAIN_FEEDS", {}))
     notes += frequency_notes(namespace.get("mnist_history") or namespace.get("celeba_history"))
-    return notes + hyperparameter_notes(namespace)
+    notes += hyperparameter_notes(namespace)
+    for history, subject in RUNS.items():
+        found = diagnose(namespace.get(history), namespace)
+        if found is not None:
+            notes.append(Note(subject, False, found.text()))
+    return notes
+
+
+def show_diagnosis(history: dict | None, namespace: dict) -> None:
+    """Shows the diagnosis of a training run under it, in the notebook; nothing when it went well."""
+    found = diagnose(history, namespace)
+    if found is not None:
+        from IPython.display import Markdown, display
+
+        display(Markdown(f"🌀 **{found.text()}**"))
