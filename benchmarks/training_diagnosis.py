@@ -1,11 +1,12 @@
 """The training diagnosis against seeded runs: settings that pass every check but train badly.
 
 Each case trains MNIST as the notebook's MNIST cell does (its ``new_run`` and ``train``), with one
-setting changed so that a named failure happens: a learning rate far below or above the
-reviewed range, Adam's beta1 near 1, a discriminator much larger than the generator, batch norm
-nowhere. The shipped solution is the case where no diagnosis is expected. Each run's history is
-diagnosed by ``practices.diagnose`` and kept as JSON (``--keep``), so that the table can be
-read again without training.
+thing changed that passes every check (the script runs them) but makes a named failure happen:
+a learning rate far below or above the reviewed range, Adam's beta1 near 1, a discriminator much
+larger than the generator, a generator that reads 2 of the noise's values. The shipped solution,
+and the same networks without batch norm (weaker, but they train), are the cases where no
+diagnosis is expected. Each run's history is diagnosed by ``practices.diagnose`` and kept as
+JSON (``--keep``), so that the table can be read again without training.
 
 Usage: python benchmarks/training_diagnosis.py [--seeds 3] [--shipped-seeds 5] [--max-batches N]
 Each run's figures and diagnosis are printed as it finishes, then the confusion table; the last
@@ -81,30 +82,33 @@ def generator_of_two_noise_values(z, out_channel_dim, is_train=True, alpha=0.2):
     return generator_of((128, 64, 32))(z[:, :2], out_channel_dim, is_train, alpha)
 
 
-# Each case: what it changes in the notebook, and the diagnosis it is chosen to cause (None: none).
+# Each case: what it changes in the notebook, and the diagnoses it is chosen to cause (none: ()).
+# A learning rate far too high has two: in seed 0's first 800 batches its losses swung, and by
+# batch 1,200 the discriminator had won (its loss 0.01, the generator's 7).
+# Tried and left out, each for one seed of 2x600 batches: five generator steps a batch trained as
+# well as the shipped solution; Adam's defaults (0.001, 0.9) drew poor digits with one nearly
+# missing, between a collapse and instability, which is not one failure to name.
 CASES = {
-    "shipped": ({}, None),
-    "learning rate 0.000002": ({"learning_rate": 0.000002}, "nothing learned"),
-    "learning rate 0.02": ({"learning_rate": 0.02}, "unstable"),
-    "beta1 0.99": ({"beta1": 0.99}, "unstable"),
-    "Adam's defaults (0.001, 0.9)": ({"learning_rate": 0.001, "beta1": 0.9}, "unstable"),
-    "discriminator 8x the generator": (
-        {"discriminator": discriminator_of((128, 256, 512)), "generator": generator_of((16, 8, 4))},
-        "discriminator wins",
-    ),
-    "discriminator 30x the generator": (
-        {"discriminator": discriminator_of((64, 128, 256)), "generator": generator_of((8, 4, 2))},
-        "discriminator wins",
-    ),
+    "shipped": ({}, ()),
     "batch norm nowhere": (
         {
             "discriminator": discriminator_of((32, 64, 128), False),
             "generator": generator_of((128, 64, 32), False),
         },
-        "collapse",
+        (),  # Weaker, but it trains: the diagnosis must stay silent.
     ),
-    "5 generator steps a batch": ({"G_STEPS": 5}, "collapse"),
-    "generator reads 2 noise values": ({"generator": generator_of_two_noise_values}, "collapse"),
+    "learning rate 0.000002": ({"learning_rate": 0.000002}, ("nothing learned",)),
+    "learning rate 0.02": ({"learning_rate": 0.02}, ("unstable", "discriminator wins")),
+    "beta1 0.99": ({"beta1": 0.99}, ("unstable",)),
+    "discriminator 8x the generator": (
+        {"discriminator": discriminator_of((128, 256, 512)), "generator": generator_of((16, 8, 4))},
+        ("discriminator wins",),
+    ),
+    "discriminator 30x the generator": (
+        {"discriminator": discriminator_of((64, 128, 256)), "generator": generator_of((8, 4, 2))},
+        ("discriminator wins",),
+    ),
+    "generator reads 2 noise values": ({"generator": generator_of_two_noise_values}, ("collapse",)),
 }
 
 
@@ -155,6 +159,14 @@ def label(history: dict) -> str | None:
     return found.name if found else None
 
 
+def _figures(history: dict) -> str:
+    last = (history["quality"] or [None])[-1]
+    if last is None:
+        return "no epoch measured"
+    shares = last["classes"]
+    return f"FD {last['fd_of_noise']:.1%} of noise's, digits {min(shares):.1%} to {max(shares):.1%}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="training_diagnosis.py", description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3, help="seeds of each bad case (default 3)")
@@ -178,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for case in args.cases:
         changes, expected = CASES[case]
-        for seed in range(args.shipped_seeds if expected is None else args.seeds):
+        for seed in range(args.seeds if expected else args.shipped_seeds):
             key = f"{case} / seed {seed} / {args.epochs}x{args.max_batches}"
             start = time.perf_counter()
             if key not in kept:
@@ -188,22 +200,23 @@ def main(argv: list[str] | None = None) -> int:
                 if args.keep:
                     args.keep.write_text(json.dumps(kept))
             got = label(kept[key])
-            rows.append((case, expected, got))
-            last = (kept[key]["quality"] or [{}])[-1]
+            rows.append((case, got))
             print(
-                f"{case}, seed {seed}: FD {last.get('fd_of_noise', float('nan')):.1%}, rarest digit "
-                f"{min(last.get('classes', [float('nan')])):.1%}; diagnosis: {got or 'none'} (expected "
-                f"{expected or 'none'}; {time.perf_counter() - start:.0f} s)",
+                f"{case}, seed {seed}: {_figures(kept[key])}; diagnosis: {got or 'none'} "
+                f"({time.perf_counter() - start:.0f} s)",
                 flush=True,
             )
     print("\n| case | expected | right | wrong | none |\n| --- | --- | --- | --- | --- |")
+    right = 0
     for case in args.cases:
         expected = CASES[case][1]
-        got = [g for c, _, g in rows if c == case]
-        right = sum(g == expected for g in got)
-        none = sum(g is None for g in got) if expected else 0
-        print(f"| {case} | {expected or 'none'} | {right} | {len(got) - right - none} | {none} |")
-    right = sum(g == e for _, e, g in rows)
+        got = [g for c, g in rows if c == case]
+        hits = sum((g in expected) if expected else g is None for g in got)
+        missed = sum(g is None for g in got) if expected else 0
+        right += hits
+        print(
+            f"| {case} | {' or '.join(expected) or 'none'} | {hits} | {len(got) - hits - missed} | {missed} |"
+        )
     print(f"{right}/{len(rows)} runs diagnosed right")
     return 0
 
