@@ -1,5 +1,6 @@
 """benchmarks/: the scripts run with tiny settings and print sound figures, their ratio or count last."""
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -111,3 +112,40 @@ def test_batch_overhead_prints_each_variants_median_and_the_best_ratio_last(caps
     assert list(medians) == ["shipped", "callables", "own batch norm updates", "XLA"]
     best = min(list(medians)[1:], key=medians.get)
     assert re.fullmatch(rf"best variant: {best}, [\d.]+x the shipped loop", lines[-1])
+
+
+def test_training_diagnosis_prints_each_run_then_the_confusion_table(tmp_path, use_source, capsys):
+    import training_diagnosis
+
+    for name, archive in mnist_archives().items():
+        source = use_source(name, archive, ("http://127.0.0.1:9/never-asked",))
+        (tmp_path / source.archive).write_bytes(archive)  # Placed, as offline.
+    keep = tmp_path / "histories.json"
+    options = ["--data-dir", str(tmp_path), "--epochs", "1", "--max-batches", "2", "--samples", "64"]
+    cases = ["--cases", "shipped", "generator reads 2 noise values", "--seeds", "2", "--shipped-seeds", "1"]
+
+    training_diagnosis.main([*options, *cases, "--keep", str(keep)])
+
+    lines = capsys.readouterr().out.strip().splitlines()
+    runs = [line for line in lines if ", seed " in line]
+    assert [line.split(":")[0] for line in runs] == [
+        "shipped, seed 0",
+        "generator reads 2 noise values, seed 0",
+        "generator reads 2 noise values, seed 1",
+    ]
+    assert all(
+        re.search(r"FD [\d.]+% of noise's, digits [\d.]+% to [\d.]+%; diagnosis: [a-z ]+ \(", r) for r in runs
+    )
+    rows = {
+        line.split(" | ")[0].strip("| "): line
+        for line in lines
+        if line.startswith("| ") and "---" not in line
+    }
+    right, wrong, none = map(int, rows["generator reads 2 noise values"].strip("| ").split(" | ")[2:])
+    assert right + wrong + none == 2
+    total = sum(int(row.strip("| ").split(" | ")[2]) for name, row in rows.items() if name != "case")
+    assert lines[-1] == f"{total}/3 runs diagnosed right"
+    # The histories are kept: a second call trains nothing and prints the same table.
+    assert len(json.loads(keep.read_text())) == 3
+    training_diagnosis.main([*options, *cases, "--keep", str(keep), "--data-dir", str(tmp_path / "none")])
+    assert capsys.readouterr().out.strip().splitlines()[-1] == lines[-1]

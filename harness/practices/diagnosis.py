@@ -17,7 +17,8 @@ being the diagnosis:
 5. the generator collapses onto a few digits: one is almost never drawn, or one far too often.
 
 A run whose samples are good gets no diagnosis, whatever its losses: silence means nothing
-named went wrong. ``benchmarks/training_diagnosis.py`` measures how often each is right.
+named went wrong. Nor does a run of fewer than 500 steps, too short to judge.
+``benchmarks/training_diagnosis.py`` measures how often each is right.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ D_WINS_MOST_D, D_WINS_LEAST_G = 0.8, 2.5  # Median losses over the last quarter 
 UNSTABLE_G_SWING, UNSTABLE_D_SWING = 2.0, 3.0  # Highest over lowest median of a fifth of the second half.
 NOTHING_LEAST_FD_OF_NOISE = 0.5
 LEAST_LOSSES = 10  # Printed losses the part of the run read needs.
+LEAST_STEPS = 500  # A shorter run (max_batches set, say) is too short to judge: its samples are noise.
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ def diagnose(history: dict | None, settings: dict | None = None) -> Diagnosis | 
             when they are outside the reviewed ranges.
     """
     quality = (history or {}).get("quality") or []
-    if not quality or not _falls_short(quality[-1]):
+    if not quality or history.get("steps", 0) < LEAST_STEPS or not _falls_short(quality[-1]):
         return None
     for reader in (_discriminator_wins, _unstable, _one_digit, _nothing_learned, _collapse):
         found = reader(history, quality[-1], settings or {})

@@ -37,9 +37,10 @@ def test_good_samples_get_no_diagnosis_even_when_the_discriminator_leads():
     assert practices.diagnose(history(swinging(0.3, 1.5), swinging(0.7, 3.0), GOOD_DIGITS)) is None
 
 
-def test_a_run_with_no_measured_epoch_gets_no_diagnosis():
+def test_a_run_with_no_measured_epoch_or_too_short_to_judge_gets_no_diagnosis():
     assert practices.diagnose(history(0.05, 8.0, None)) is None
     assert practices.diagnose(None) is None
+    assert practices.diagnose(history(0.05, 8.0, POOR_DIGITS, steps=400)) is None  # max_batches=200, say.
 
 
 def test_the_discriminator_winning_is_named_with_its_losses_and_what_to_try():
@@ -94,6 +95,18 @@ def test_faces_are_diagnosed_from_their_losses_only_when_they_fall_short():
     assert practices.diagnose(history(0.1, 6.0, {**faces, "fd_of_noise": 0.2})) is None
     assert practices.diagnose(history(1.3, 0.8, faces)) is None  # Faces have no classes, no calibrated floor.
     assert practices.diagnose(history(0.1, 6.0, faces)).name == "discriminator wins"
+
+
+def test_the_diagnosis_shows_under_its_run_and_nothing_when_it_went_well(monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda *objects, **options: shown.extend(objects))
+
+    practices.show_diagnosis(history(0.45, 2.6, GOOD_DIGITS), {})
+    assert shown == []
+    practices.show_diagnosis(history(0.1, 6.0, POOR_DIGITS), {"learning_rate": 0.02})
+    [markdown] = shown
+    assert markdown.data.startswith("🌀 **The discriminator won: over the last quarter")
+    assert "Try a learning rate of 0.0002 to 0.0008 (yours is 0.02); then a discriminator" in markdown.data
 
 
 def test_the_self_review_notes_each_diagnosed_run():
