@@ -21,6 +21,18 @@ def built(build) -> tuple[list, object, list]:
         return graph.get_operations(), result, tf.trainable_variables()
 
 
+def initial_weights(build) -> list[np.ndarray]:
+    """The starting values of the weight matrices and kernels (2-D or more) that ``build`` creates."""
+    import tensorflow.compat.v1 as tf
+
+    with tf.Graph().as_default(), native_log_lines_hidden():
+        build(tf)
+        kernels = [v for v in tf.trainable_variables() if v.shape.ndims >= 2]
+        with tf.Session() as session:
+            session.run(tf.variables_initializer(kernels))
+            return session.run(kernels)
+
+
 def batch_norms(ops) -> int:
     """How many batch norms the ops hold: fused ones (4-D inputs) and unfused ones (dense layers)."""
     fused = sum(op.type in BATCH_NORM for op in ops)

@@ -4,16 +4,54 @@ from __future__ import annotations
 
 import numpy as np
 
-from harness.practices.graphs import ACTIVATIONS, BATCH_NORM, CONVOLUTIONS, batch_norms, built, parameters
+from harness.practices.graphs import (
+    ACTIVATIONS,
+    BATCH_NORM,
+    CONVOLUTIONS,
+    batch_norms,
+    built,
+    initial_weights,
+    parameters,
+)
 from harness.practices.note import Note
 
 
-def _discriminator_ops(discriminator):
-    return built(lambda tf: discriminator(tf.placeholder(tf.float32, (None, 28, 28, 3))))
+def _discriminator_ops(discriminator, read=built):
+    return read(lambda tf: discriminator(tf.placeholder(tf.float32, (None, 28, 28, 3))))
 
 
-def _generator_ops(generator):
-    return built(lambda tf: generator(tf.placeholder(tf.float32, (None, 100)), 3))
+def _generator_ops(generator, read=built):
+    return read(lambda tf: generator(tf.placeholder(tf.float32, (None, 100)), 3))
+
+
+def _initialiser_note(subject: str, kernels: list[np.ndarray]) -> Note | None:
+    """Xavier's (Glorot's) scale, or DCGAN's normal(0, 0.02), read from the weights' starting values."""
+    if not kernels:
+        return None
+    # Xavier: a spread of sqrt(2 / (fan_in + fan_out)); a kernel's fans include its window.
+    ratios = [
+        kernel.std() / np.sqrt(2 / (np.prod(kernel.shape[:-2]) * (kernel.shape[-2] + kernel.shape[-1])))
+        for kernel in kernels
+    ]
+    xavier = [0.75 <= ratio <= 1.3 for ratio in ratios]
+    dcgan = [abs(kernel.std() - 0.02) <= 0.005 for kernel in kernels]
+    off = [ratio for ratio, x, d in zip(ratios, xavier, dcgan) if not (x or d)]
+    if off:
+        return Note(
+            subject,
+            False,
+            "Try Xavier initialisation (tf.glorot_normal_initializer()): some weights start "
+            f"{min(off):.0f} to {max(off):.0f} times its scale, and the first gradients grow or fade "
+            "with the difference.",
+        )
+    if all(xavier):
+        return Note(
+            subject,
+            True,
+            "Xavier (Glorot) initialisation: each layer starts with outputs on the scale of its "
+            "inputs, so the first gradients neither vanish nor explode.",
+        )
+    return Note(subject, True, "DCGAN's initialisation, normal with a spread of 0.02: small, even starts.")
 
 
 def _downsampling_note(ops) -> Note:
@@ -92,6 +130,9 @@ def _first_layer_normalised(ops) -> bool:
 def discriminator_notes(discriminator) -> list[Note]:
     ops, _, _ = _discriminator_ops(discriminator)
     notes = [_downsampling_note(ops), _activation_note(ops)]
+    notes += filter(
+        None, [_initialiser_note("discriminator", _discriminator_ops(discriminator, initial_weights))]
+    )
     if not batch_norms(ops):
         notes.append(
             Note(
@@ -132,7 +173,7 @@ def _output_normalised(output) -> bool:
 
 def generator_notes(generator) -> list[Note]:
     ops, output, _ = _generator_ops(generator)
-    notes = []
+    notes = list(filter(None, [_initialiser_note("generator", _generator_ops(generator, initial_weights))]))
     if output.op.type == "Tanh":
         notes.append(
             Note("generator", True, "A tanh output, in [-1, 1] like the real images it is compared with.")

@@ -22,7 +22,23 @@ VARIANTS = {
         ("discriminator", False, "Leave batch norm"),
     ),
     "no batch norm": (discriminator_with(norm=False), ("discriminator", False, "Try batch norm")),
+    "tf.layers' default initialiser": (
+        discriminator_with(),
+        ("discriminator", True, "Xavier (Glorot) initialisation:"),
+    ),
+    "DCGAN's normal(0, 0.02)": (
+        discriminator_with(layer=lambda x, f: conv(x, f, tf.random_normal_initializer(stddev=0.02))),
+        ("discriminator", True, "DCGAN's initialisation, normal"),
+    ),
+    "normal(0, 1)": (
+        discriminator_with(layer=lambda x, f: conv(x, f, tf.random_normal_initializer(stddev=1.0))),
+        ("discriminator", False, "Try Xavier initialisation"),
+    ),
 }
+
+
+def conv(x, filters, initializer):
+    return tf.layers.conv2d(x, filters, 5, strides=2, padding="same", kernel_initializer=initializer)
 
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
@@ -30,6 +46,15 @@ def test_a_discriminator_variant_gets_its_note(variant):
     discriminator, expected = VARIANTS[variant]
 
     assert expected in keys(practices.notes_on({"discriminator": discriminator}))
+
+
+def test_an_initialiser_too_large_says_by_how_much():
+    [note] = [
+        n for n in practices.notes_on({"discriminator": VARIANTS["normal(0, 1)"][0]}) if "Xavier" in n.text
+    ]
+
+    # Its two convolutions (5x5, 3 to 32 and 32 to 64 channels) start 21 and 35 times Xavier's spread.
+    assert "some weights start 21 to 35 times its scale" in note.text
 
 
 def test_batch_norm_on_the_generators_output_is_worth_changing():

@@ -25,6 +25,8 @@ SHARED = {
     ("beta1", True, "beta1 = 0.5,"),
     ("model_opt", True, "Batch norm's moving"),
     ("train", True, "Real batches scaled"),
+    ("discriminator", True, "Xavier (Glorot) initialisation:"),
+    ("generator", True, "Xavier (Glorot) initialisation:"),
 }
 LOGITS = ("model_loss", True, "Losses on the")
 TRANSPOSED = ("generator", True, "Transposed convolutions: the")
