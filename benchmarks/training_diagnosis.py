@@ -85,9 +85,9 @@ def generator_of_two_noise_values(z, out_channel_dim, is_train=True, alpha=0.2):
 # Each case: what it changes in the notebook, and the diagnoses it is chosen to cause (none: ()).
 # A learning rate far too high has two: in seed 0's first 800 batches its losses swung, and by
 # batch 1,200 the discriminator had won (its loss 0.01, the generator's 7).
-# Tried and left out, each for one seed of 2x600 batches: five generator steps a batch trained as
-# well as the shipped solution; Adam's defaults (0.001, 0.9) drew poor digits with one nearly
-# missing, between a collapse and instability, which is not one failure to name.
+# Tried and left out (docs/diagnosis.md): five generator steps a batch trained as well as the
+# shipped solution; Adam's defaults (0.001, 0.9) drew poor digits with one nearly missing, not one
+# clear failure; a discriminator 8x the generator won too, but trained 4 times slower than 30x.
 CASES = {
     "shipped": ({}, ()),
     "batch norm nowhere": (
@@ -100,10 +100,6 @@ CASES = {
     "learning rate 0.000002": ({"learning_rate": 0.000002}, ("nothing learned",)),
     "learning rate 0.02": ({"learning_rate": 0.02}, ("unstable", "discriminator wins")),
     "beta1 0.99": ({"beta1": 0.99}, ("unstable",)),
-    "discriminator 8x the generator": (
-        {"discriminator": discriminator_of((128, 256, 512)), "generator": generator_of((16, 8, 4))},
-        ("discriminator wins",),
-    ),
     "discriminator 30x the generator": (
         {"discriminator": discriminator_of((64, 128, 256)), "generator": generator_of((8, 4, 2))},
         ("discriminator wins",),
@@ -190,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for case in args.cases:
         changes, expected = CASES[case]
-        for seed in range(args.seeds if expected else args.shipped_seeds):
+        for seed in range(args.shipped_seeds if case == "shipped" else args.seeds):
             key = f"{case} / seed {seed} / {args.epochs}x{args.max_batches}"
             start = time.perf_counter()
             if key not in kept:

@@ -51,15 +51,17 @@ def frequency_notes(history: dict | None) -> list[Note]:
     """Notes on how often a training run's ``train`` printed its losses and showed samples."""
     if not history or not history.get("steps"):
         return []
-    return [_print_note(history), *_show_note(history)]
+    return [note for note in (_print_note(history), *_show_note(history)) if note is not None]
 
 
 def _every(steps: list[int]) -> int:
     return int(np.median(np.diff([0, *steps])))
 
 
-def _print_note(history: dict) -> Note:
+def _print_note(history: dict) -> Note | None:
     if not history.get("printed"):
+        if history["steps"] < PRINT_EVERY[1]:
+            return None  # Too short a run to have printed any.
         return Note(
             "train",
             False,

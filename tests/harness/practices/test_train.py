@@ -62,8 +62,9 @@ def history(steps, printed_every, shown_every):
         ),
         (history(7500, 0, 0), {("train", False, "Print both losses"), ("train", False, "Show samples with")}),
         (history(30, 10, 0), {("train", True, "Losses printed every")}),  # Too short to show samples.
+        (history(6, 10, 0), set()),  # Too short to print or show (max_batches=3, say).
     ],
-    ids=["reviewed", "too often", "too rarely", "never", "short run"],
+    ids=["reviewed", "too often", "too rarely", "never", "short run", "shorter than PRINT_EVERY"],
 )
 def test_how_often_a_run_printed_losses_and_showed_samples_is_noted(run, expected):
     assert keys(practices.notes_on({"mnist_history": run})) == expected
