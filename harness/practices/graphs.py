@@ -33,6 +33,11 @@ def initial_weights(build) -> list[np.ndarray]:
             return session.run(kernels)
 
 
+def has_dropout(ops) -> bool:
+    """Whether the ops drop anything: a dropout with rate 0 (keep_prob=1.0) leaves only an Identity."""
+    return any(op.type == "RandomUniform" and "dropout" in op.name.lower() for op in ops)
+
+
 def batch_norms(ops) -> int:
     """How many batch norms the ops hold: fused ones (4-D inputs) and unfused ones (dense layers)."""
     fused = sum(op.type in BATCH_NORM for op in ops)

@@ -10,6 +10,7 @@ from harness.practices.graphs import (
     CONVOLUTIONS,
     batch_norms,
     built,
+    has_dropout,
     initial_weights,
     parameters,
 )
@@ -152,7 +153,7 @@ def discriminator_notes(discriminator) -> list[Note]:
         )
     else:
         notes.append(Note("discriminator", True, "Batch norm on every layer but the first, as in DCGAN."))
-    if any("dropout" in op.name.lower() for op in ops):
+    if has_dropout(ops):
         notes.append(
             Note("discriminator", True, "Dropout slows the discriminator down, so the generator keeps up.")
         )
@@ -200,7 +201,7 @@ def generator_notes(generator) -> list[Note]:
         )
     elif batch_norms(ops):
         notes.append(Note("generator", True, "Batch norm on every layer but the output, as in DCGAN."))
-    if not any("dropout" in op.name.lower() for op in ops):
+    if not has_dropout(ops):
         notes.append(
             Note(
                 "generator",

@@ -1,5 +1,7 @@
 """harness/practices/networks.py: the layers, activations and batch norm, read from the graph."""
 
+import functools
+
 import pytest
 import tensorflow.compat.v1 as tf
 from variants import discriminator_with, generator_with, keys, pooled
@@ -75,3 +77,14 @@ def test_a_generator_smaller_than_the_discriminator_is_worth_changing():
     namespace = {"discriminator": discriminator_with(), "generator": generator_with(width=4)}
 
     assert ("generator", False, "Give the generator") in keys(practices.notes_on(namespace))
+
+
+def test_dropout_is_noted_only_when_it_drops_something(notebook):
+    dropping = functools.partial(notebook["discriminator"], keep_prob=0.7)
+
+    assert ("discriminator", True, "Dropout slows the") in keys(
+        practices.notes_on({"discriminator": dropping})
+    )
+    # keep_prob=1.0, the notebook's choice: tf.layers.dropout with rate 0 leaves an Identity op.
+    off = keys(practices.notes_on({"discriminator": notebook["discriminator"]}))
+    assert ("discriminator", True, "Dropout slows the") not in off
