@@ -60,4 +60,4 @@ def show_diagnosis(history: dict | None, namespace: dict) -> None:
     if found is not None:
         from IPython.display import Markdown, display
 
-        display(Markdown(f"🌀 **{found.text()}**"))
+        display(Markdown(f"🌀 **{found.title}**: {found.evidence}. Try {found.advice}."))

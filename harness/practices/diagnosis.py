@@ -52,9 +52,14 @@ class Diagnosis:
     evidence: str
     advice: str
 
+    @property
+    def title(self) -> str:
+        """What went wrong, in a few words: "The discriminator won"."""
+        return _TITLES[self.name]
+
     def text(self) -> str:
         """The diagnosis as a reviewer writes it: what, the evidence, what to try."""
-        return f"{_TITLES[self.name]}: {self.evidence}. Try {self.advice}."
+        return f"{self.title}: {self.evidence}. Try {self.advice}."
 
 
 _TITLES = {

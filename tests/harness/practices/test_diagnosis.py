@@ -105,7 +105,7 @@ def test_the_diagnosis_shows_under_its_run_and_nothing_when_it_went_well(monkeyp
     assert shown == []
     practices.show_diagnosis(history(0.1, 6.0, POOR_DIGITS), {"learning_rate": 0.02})
     [markdown] = shown
-    assert markdown.data.startswith("🌀 **The discriminator won: over the last quarter")
+    assert markdown.data.startswith("🌀 **The discriminator won**: over the last quarter")
     assert "Try a learning rate of 0.0002 to 0.0008 (yours is 0.02); then a discriminator" in markdown.data
 
 
