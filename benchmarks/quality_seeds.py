@@ -25,6 +25,7 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")  # As the notebook: the fast
 
 import helper  # noqa: E402
 from harness import project, quality  # noqa: E402
+from harness.training import TrainingDiverged  # noqa: E402
 
 # The target after MNIST's 2 epochs (issue "Good digits on every seed").
 MOST_FD_OF_NOISE, LEAST_RAREST_DIGIT, LEAST_CONFIDENCE = 0.030, 0.075, 0.90
@@ -39,9 +40,14 @@ def meets(scores: dict) -> bool:
     )
 
 
-def train_seed(seed: int, data_dir: str, epochs: int, max_batches: int | None, samples: int) -> dict:
-    """Trains MNIST as the notebook does with ``seed``; returns the last epoch's quality."""
-    notebook = project.load_functions()
+def train_mnist(
+    notebook: dict, seed: int, data_dir: str, epochs: int, max_batches: int | None, samples: int
+) -> dict:
+    """Trains MNIST as the notebook's MNIST cell does, with the notebook's namespace ``notebook``.
+
+    Returns:
+        The run's history; a run that diverged returns its history up to then.
+    """
     tf = notebook["tf"]
     tf.disable_v2_behavior()
     helper.fetch_all(helper.MNIST_FILES, data_dir)
@@ -53,18 +59,27 @@ def train_seed(seed: int, data_dir: str, epochs: int, max_batches: int | None, s
         data_dir=data_dir, max_batches=max_batches, resume=False, quality_samples=samples, seed=seed
     )
     run = notebook["new_run"]("mnist", dataset, epochs, judge)
-    with tf.Graph().as_default(), run:
-        returned = notebook["train"](
-            epochs,
-            notebook["batch_size"],
-            notebook["z_dim"],
-            notebook["learning_rate"],
-            notebook["beta1"],
-            run.get_batches,
-            run.data_shape,
-            "L",
-        )
-    history = run.history(returned)
+    returned = None
+    try:
+        with tf.Graph().as_default(), run:
+            returned = notebook["train"](
+                epochs,
+                notebook["batch_size"],
+                notebook["z_dim"],
+                notebook["learning_rate"],
+                notebook["beta1"],
+                run.get_batches,
+                run.data_shape,
+                "L",
+            )
+    except TrainingDiverged as error:
+        print(f"seed {seed}: {error}", flush=True)
+    return run.history(returned)
+
+
+def train_seed(seed: int, data_dir: str, epochs: int, max_batches: int | None, samples: int) -> dict:
+    """Trains MNIST as the notebook does with ``seed``; returns the last epoch's quality."""
+    history = train_mnist(project.load_functions(), seed, data_dir, epochs, max_batches, samples)
     if not history["quality"]:
         raise RuntimeError(f"seed {seed}: no quality was measured (no epoch finished)")
     return history["quality"][-1]

@@ -18,7 +18,6 @@ import json
 import os
 import sys
 import time
-from glob import glob
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,11 +27,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")  # As the notebook: the fast CPU kernels.
 
 import tensorflow.compat.v1 as tf  # noqa: E402
+from quality_seeds import train_mnist  # noqa: E402
 
-import helper  # noqa: E402
 import problem_unittests  # noqa: E402
-from harness import practices, project, quality  # noqa: E402
-from harness.training import TrainingDiverged  # noqa: E402
+from harness import practices, project  # noqa: E402
 
 
 def discriminator_of(widths: tuple, batch_norm: bool = True):
@@ -111,42 +109,13 @@ CASES = {
 def train_case(changes: dict, seed: int, data_dir: str, epochs: int, max_batches, samples: int) -> dict:
     """Trains MNIST as the notebook does, with ``changes`` to its namespace; returns the history."""
     notebook = project.load_functions()
-    notebook["tf"].disable_v2_behavior()
     notebook.update(changes)
     # Every case passes every check: what goes wrong shows only in training.
     problem_unittests.test_discriminator(notebook["discriminator"], tf)
     problem_unittests.test_generator(notebook["generator"], tf)
     problem_unittests.test_train(notebook["train"])
-    helper.fetch_all(helper.MNIST_FILES, data_dir)
-    folder = helper.download_extract("mnist", data_dir)
-    dataset = helper.Dataset("mnist", glob(os.path.join(folder, "*.jpg")), seed=seed)
-    judge = quality.MnistJudge(data_dir, samples=samples)
-    notebook.update(
-        data_dir=data_dir,
-        max_batches=max_batches,
-        resume=False,
-        quality_samples=samples,
-        seed=seed,
-        **changes,
-    )
-    run = notebook["new_run"]("mnist", dataset, epochs, judge)
-    returned = None
-    try:
-        with tf.Graph().as_default(), run:
-            returned = notebook["train"](
-                epochs,
-                notebook["batch_size"],
-                notebook["z_dim"],
-                notebook["learning_rate"],
-                notebook["beta1"],
-                run.get_batches,
-                run.data_shape,
-                "L",
-            )
-    except TrainingDiverged as error:  # A diagnosis of its own: the history up to it is diagnosed too.
-        print(f"  stopped: {str(error).split(':')[0]}", flush=True)
-    history = run.history(returned)
-    return {key: history[key] for key in ("step", "d_loss", "g_loss", "quality")} | {"steps": run.step}
+    history = train_mnist(notebook, seed, data_dir, epochs, max_batches, samples)
+    return {key: history[key] for key in ("step", "d_loss", "g_loss", "quality", "steps")}
 
 
 def label(history: dict) -> str | None:
