@@ -5,6 +5,7 @@ use lives here. Imports run one way, from the top of this list to the bottom:
 
 - ``project``, ``execution``, ``self_review``: reading and running the notebook, its report and
   its self-review (for the commands ``run_notebook.py``, ``student_edition.py``, ``submission.py``);
+- ``review``: taking someone else's submission apart without trusting it;
 - ``training``: the run around the learner's ``train``: a small loop (``training.loop``) that tells
   its parts (progress, film, quality, checkpoints, the weight average) what happened;
 - ``checkpoints``, ``film``, ``quality``: saving runs, pictures of them, and judges of their samples;

@@ -1,0 +1,1 @@
+"""Reviewing a submission without trusting it: ``unpack`` takes it apart safely."""
