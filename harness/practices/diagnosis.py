@@ -27,6 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from harness.practices.ranges import HYPERPARAMETERS
+
 # Samples that fall short (the self-review's lines): digits, then faces (in random features).
 SHORT_FD_OF_NOISE = {"digits": 0.10, "faces": 0.30}
 COLLAPSE_RAREST, COLLAPSE_COMMONEST = 0.02, 0.30  # Shares of the samples; each digit is 10% of MNIST.
@@ -113,12 +115,15 @@ def _losses(history: dict, start: float) -> tuple[np.ndarray, np.ndarray] | None
 
 def _first(settings: dict) -> str:
     """What to try first when the learning rate or beta1 is outside its reviewed range, else ''."""
-    rate, beta1 = settings.get("learning_rate"), settings.get("beta1")
     advice = []
-    if isinstance(rate, (int, float)) and not 0.0002 <= rate <= 0.0008:
-        advice.append(f"a learning rate of 0.0002 to 0.0008 (yours is {rate:g})")
-    if isinstance(beta1, (int, float)) and not 0.2 <= beta1 <= 0.6:
-        advice.append(f"Adam's beta1 of about 0.5 (yours is {beta1:g})")
+    for name, words in (
+        ("learning_rate", "a learning rate of {low:g} to {high:g}"),
+        ("beta1", "Adam's beta1 of about 0.5"),
+    ):
+        low, high, _ = HYPERPARAMETERS[name]
+        value = settings.get(name)
+        if isinstance(value, (int, float)) and not low <= value <= high:
+            advice.append(f"{words.format(low=low, high=high)} (yours is {value:g})")
     return " and ".join(advice) + "; then " if advice else ""
 
 
