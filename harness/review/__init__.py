@@ -1,1 +1,2 @@
-"""Reviewing a submission without trusting it: ``unpack`` takes it apart safely."""
+"""Reviewing a submission without trusting it: ``unpack`` takes it apart safely, ``code`` takes the
+learner's definitions out of its notebook to be checked again."""
