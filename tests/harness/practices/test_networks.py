@@ -1,6 +1,7 @@
 """harness/practices/networks.py: the layers, activations and batch norm, read from the graph."""
 
 import functools
+import re
 
 import pytest
 import tensorflow.compat.v1 as tf
@@ -55,8 +56,10 @@ def test_an_initialiser_too_large_says_by_how_much():
         n for n in practices.notes_on({"discriminator": VARIANTS["normal(0, 1)"][0]}) if "Xavier" in n.text
     ]
 
-    # Its two convolutions (5x5, 3 to 32 and 32 to 64 channels) start 21 and 35 times Xavier's spread.
-    assert "some weights start 21 to 35 times its scale" in note.text
+    # Its two convolutions (5x5, 3 to 32 and 32 to 64 channels) start 21 and 35 times Xavier's
+    # spread, give or take the sampling of their starting values.
+    low, high = map(int, re.search(r"some weights start (\d+) to (\d+) times its scale", note.text).groups())
+    assert 19 <= low <= 23 and 33 <= high <= 37
 
 
 def test_batch_norm_on_the_generators_output_is_worth_changing():
