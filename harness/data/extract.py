@@ -25,12 +25,18 @@ from harness import atomic
 from harness.data.errors import CorruptArchiveError, UnsafeArchiveError
 from harness.data.sources import Source, image_source_of
 
-__all__ = ["extract", "read_idx"]
+__all__ = ["extract", "leaves_folder", "read_idx"]
+
+
+def leaves_folder(member: str) -> bool:
+    """Whether an archive member's path would be written outside the folder it is extracted into:
+    absolute, with a drive letter, or through ``..`` (with either slash)."""
+    parts = PurePosixPath(member.replace("\\", "/")).parts
+    return member.startswith(("/", "\\")) or (bool(parts) and ":" in parts[0]) or ".." in parts
 
 
 def _check_member(archive: Path, member: str) -> None:
-    parts = PurePosixPath(member.replace("\\", "/")).parts
-    if member.startswith(("/", "\\")) or (parts and ":" in parts[0]) or ".." in parts:
+    if leaves_folder(member):
         raise UnsafeArchiveError(
             f"{archive} holds the member {member!r}, which would be written outside the "
             "target folder. Refusing to extract it: delete the archive and get a genuine copy."

@@ -51,7 +51,7 @@ def frequency_notes(history: dict | None) -> list[Note]:
     """Notes on how often a training run's ``train`` printed its losses and showed samples."""
     if not history or not history.get("steps"):
         return []
-    return [note for note in (_print_note(history), *_show_note(history)) if note is not None]
+    return [note for note in (_print_note(history), _show_note(history)) if note is not None]
 
 
 def _every(steps: list[int]) -> int:
@@ -79,21 +79,19 @@ def _print_note(history: dict) -> Note | None:
     return Note("train", False, f"Print the losses every 10 batches or so: every {every}, {why}.")
 
 
-def _show_note(history: dict) -> list[Note]:
+def _show_note(history: dict) -> Note | None:
     shown, (low, high) = history.get("show_steps", []), SHOW_EVERY
     if not shown:
         if history["steps"] < low:
-            return []
-        return [
-            Note(
-                "train",
-                False,
-                "Show samples with show_generator_output every 100 batches: train showed none, and "
-                "samples tell what losses cannot (blur, one digit only).",
-            )
-        ]
+            return None  # Too short a run to have shown any.
+        return Note(
+            "train",
+            False,
+            "Show samples with show_generator_output every 100 batches: train showed none, and "
+            "samples tell what losses cannot (blur, one digit only).",
+        )
     every = _every(shown)
     if low <= every <= high:
-        return [Note("train", True, f"Samples shown every {every} batches: training seen as it goes.")]
+        return Note("train", True, f"Samples shown every {every} batches: training seen as it goes.")
     why = "each grid costs a pass of the generator" if every < low else "changes go unseen between them"
-    return [Note("train", False, f"Show samples every 100 batches or so: every {every}, {why}.")]
+    return Note("train", False, f"Show samples every 100 batches or so: every {every}, {why}.")

@@ -16,9 +16,9 @@ import ast
 from dataclasses import dataclass
 
 from harness.project import EXERCISE, tags
+from harness.self_review import FUNCTIONS, RANGES
 
-FUNCTIONS = ("model_inputs", "discriminator", "generator", "model_loss", "model_opt", "train")
-HYPERPARAMETERS = ("batch_size", "z_dim", "learning_rate", "beta1")
+HYPERPARAMETERS = tuple(RANGES)
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)
 
 

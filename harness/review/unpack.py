@@ -13,6 +13,8 @@ import stat
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from harness.data.extract import leaves_folder
+
 MOST_BYTES = 512 * 2**20  # A real submission (notebook, report, two .py files) is under 20 MB.
 MOST_MEMBERS = 1_000
 _CHUNK = 2**20
@@ -23,10 +25,9 @@ class HostileSubmission(ValueError):
 
 
 def _check_path(submission: Path, name: str) -> PurePosixPath:
-    path = PurePosixPath(name.replace("\\", "/"))
-    if name.startswith(("/", "\\")) or (path.parts and ":" in path.parts[0]) or ".." in path.parts:
+    if leaves_folder(name):
         raise HostileSubmission(f"{submission.name} holds {name!r}, a path that leaves its folder.")
-    return path
+    return PurePosixPath(name.replace("\\", "/"))
 
 
 def _is_link(member: zipfile.ZipInfo) -> bool:
