@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = {"run_notebook", "student_edition", "submission"}
+COMMANDS = {"review", "run_notebook", "student_edition", "submission"}
 LEARNERS = {"helper", "problem_unittests"}
 # Each layer of the package may import from the layers after it, never from one before it.
 LAYERS = [

@@ -17,12 +17,24 @@ _LINE = re.compile(
 )
 
 
-def _texts(notebook):
-    """The text of every output of every code cell, in order."""
+_DIAGNOSIS = re.compile(r"🌀 \*\*([^*\n]+)\*\*: ([^\n]+)")
+
+
+def _outputs(notebook):
+    """Each output of each code cell, with the cell's source, in order."""
     for cell in notebook.cells:
         for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            text = output.get("text") or output.get("data", {}).get("text/plain", "")
-            yield "".join(text) if isinstance(text, list) else text
+            yield cell.source, output
+
+
+def _joined(text) -> str:
+    return "".join(text) if isinstance(text, list) else str(text)
+
+
+def _texts(notebook):
+    """The text of every output of every code cell, in order."""
+    for _, output in _outputs(notebook):
+        yield _joined(output.get("text") or output.get("data", {}).get("text/plain", ""))
 
 
 def reported_quality(notebook) -> dict[str, list[dict]]:
@@ -31,8 +43,13 @@ def reported_quality(notebook) -> dict[str, list[dict]]:
     Each dict holds ``epoch``, ``fd``, ``fd_of_noise`` (a fraction), ``floors`` (``real``,
     ``noise``) and, for digits, ``rarest`` (a fraction) and ``confidence``.
     """
+    return quality_in(_texts(notebook))
+
+
+def quality_in(texts) -> dict[str, list[dict]]:
+    """The measures in ``texts`` (the outputs of a notebook, or the text of its HTML report)."""
     found: dict[str, list[dict]] = {}
-    for text in _texts(notebook):
+    for text in texts:
         for match in _LINE.finditer(text):
             epoch, fd, share, kind, real, noise, rarest, confidence = match.groups()
             figures = {
@@ -44,4 +61,15 @@ def reported_quality(notebook) -> dict[str, list[dict]]:
             if rarest is not None:
                 figures |= {"rarest": float(rarest) / 100, "confidence": float(confidence)}
             found.setdefault(kind, []).append(figures)
+    return found
+
+
+def reported_diagnoses(notebook) -> dict[str, str]:
+    """The training diagnosis the notebook showed for each data set ("digits", "faces"), in words."""
+    found = {}
+    for source, output in _outputs(notebook):
+        match = _DIAGNOSIS.match(_joined(output.get("data", {}).get("text/markdown", "")))
+        if match:
+            kind = "faces" if "celeba" in source.lower() else "digits"
+            found[kind] = f"{match.group(1)}: {match.group(2)}"
     return found

@@ -1,0 +1,128 @@
+"""A reviewer's draft of one submission: unpacked safely, checked in a sandbox, figures re-read.
+
+``draft`` unpacks the submission (``unpack``), takes the learner's definitions from its notebook
+(``code``) and checks them again with our checks in a sandbox (``checking``), reads the quality
+the notebook and its report give (``figures``), measures the last samples again where the
+reviewer's data folder has the digit classifier (``samples``), and puts it all in the rubric's
+sections (``rubric``). A submission that tries to escape its folder is not reviewed further.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import io
+import re
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from harness.quiet import native_log_lines_hidden
+from harness.review import checking, figures, rubric, samples, sandbox
+from harness.review.code import learner_code
+from harness.review.unpack import HostileSubmission, unpack
+from harness.self_review import FILES, NOTEBOOK
+
+_TAG = re.compile(r"<[^>]*>")
+_MOST_REPORT_BYTES = 64 * 2**20
+
+
+@dataclass
+class Review:
+    """A draft review.
+
+    Attributes:
+        name: The submission's name (its file name without ``.zip``).
+        sections: The rubric's sections, in order.
+        protection: How the submission's code was confined, in words.
+        refused: Why the submission was not reviewed (a hostile archive), or None.
+        seconds: How long the review took.
+    """
+
+    name: str
+    sections: list[rubric.Section] = field(default_factory=list)
+    protection: str = ""
+    refused: str | None = None
+    seconds: float = 0.0
+
+
+def draft(submission: Path, work: Path, data_dir: Path, limits: sandbox.Limits) -> Review:
+    """Reviews ``submission`` (a zip, a folder or a notebook), working in the fresh folder ``work``.
+
+    Args:
+        submission: What the learner handed in.
+        work: A folder of the reviewer's for the unpacked files and the sandbox's scratch.
+        data_dir: The reviewer's data folder, where a run of the notebook left the digit classifier.
+        limits: What the submission's code may use.
+    """
+    start = time.monotonic()
+    review = Review(submission.name.removesuffix(".zip"), protection=sandbox.describe(limits))
+    try:
+        files = unpack(submission, work / "files")
+    except HostileSubmission as refusal:
+        review.refused = str(refusal)
+        review.seconds = time.monotonic() - start
+        return review
+    review.sections = _sections(files, work / "scratch", data_dir, limits)
+    review.seconds = time.monotonic() - start
+    return review
+
+
+def _sections(files: Path, scratch: Path, data_dir: Path, limits: sandbox.Limits) -> list[rubric.Section]:
+    notebooks = sorted(files.rglob("*.ipynb"), key=lambda path: (path.name != NOTEBOOK, str(path)))
+    reports = sorted(files.rglob("*.html"))
+    present = {path.name for path in files.rglob("*") if path.is_file()}
+    missing = [name for name in FILES if name not in present] + ([] if reports else ["the HTML report"])
+    if notebooks and NOTEBOOK in missing:
+        missing.remove(NOTEBOOK)  # A notebook under another name is still the notebook.
+    sections = [rubric.files_section(missing)]
+    notebook = _read(notebooks[0]) if notebooks else None
+    if notebook is None:
+        reason = "There is no notebook to review." if not notebooks else "The notebook cannot be read."
+        return [*sections, rubric.Section(reason, rubric.REQUIRES, "Submit the executed notebook.")]
+    code = learner_code(notebook)
+    checked = checking.check(code, scratch, limits)
+    sections += rubric.function_sections(checked, code)
+    sections.append(rubric.hyperparameters_section(code, checked.notes))
+    reported, diagnoses = figures.reported_quality(notebook), figures.reported_diagnoses(notebook)
+    in_report = figures.quality_in([_report_text(reports[0])]) if reports else {}
+    grids = samples.last_grids(notebook)
+    measured = _measured(grids.get("digits"), data_dir)
+    sections.append(
+        rubric.digits_section(
+            _last(reported, "digits"), _last(in_report, "digits"), measured, diagnoses.get("digits")
+        )
+    )
+    sections.append(
+        rubric.faces_section(_last(reported, "faces"), _last(in_report, "faces"), diagnoses.get("faces"))
+    )
+    return sections
+
+
+def _read(path: Path):
+    try:
+        return nbformat.read(path, as_version=4)
+    except Exception:  # Any way a file fails to be a notebook is the same finding for the review.
+        return None
+
+
+def _report_text(path: Path) -> str:
+    with path.open("rb") as stream:
+        raw = stream.read(_MOST_REPORT_BYTES).decode("utf-8", "replace")
+    return html.unescape(_TAG.sub("", raw))
+
+
+def _last(found: dict[str, list[dict]], kind: str) -> dict | None:
+    return found[kind][-1] if found.get(kind) else None
+
+
+def _measured(grid, data_dir: Path) -> dict | None:
+    if grid is None:
+        return None
+    # The classifier's loading lines, TensorFlow's and its deprecation warnings: not the reviewer's.
+    with contextlib.redirect_stdout(io.StringIO()), native_log_lines_hidden(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return samples.measure_digits(grid, data_dir)

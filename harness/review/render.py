@@ -1,0 +1,88 @@
+"""A draft review written out: Markdown for the reviewer to edit, HTML to read, and the summary
+table of many reviews. Everything the submission wrote (its check messages) is escaped in HTML."""
+
+from __future__ import annotations
+
+import html
+
+from harness.review.draft import Review
+from harness.review.rubric import BY_EYE, MEETS, REQUIRES
+
+_MARKS = {MEETS: "✅", REQUIRES: "❌", BY_EYE: "👀"}
+_STYLE = (
+    "body{font-family:sans-serif;max-width:52em;margin:2em auto;line-height:1.45;color:#222}"
+    "h2{font-size:1.1em;margin-top:1.6em}.verdict{font-weight:bold}.protection{color:#555}"
+    "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em}"
+)
+
+
+def verdict_line(review: Review) -> str:
+    if review.refused:
+        return "Not reviewed: the submission was refused before anything of it ran."
+    changes = sum(section.verdict == REQUIRES for section in review.sections)
+    if changes:
+        return f"Requires Changes: {changes} of {len(review.sections)} sections."
+    return f"Meets Specifications: all {len(review.sections)} sections."
+
+
+def markdown(review: Review) -> str:
+    """The review as Markdown, in the rubric's order."""
+    lines = [f"# Review of {review.name}", "", f"*{review.protection}*", "", f"**{verdict_line(review)}**"]
+    if review.refused:
+        lines += ["", review.refused]
+    for section in review.sections:
+        lines += [
+            "",
+            f"## {_MARKS[section.verdict]} {section.title}: {section.verdict}",
+            "",
+            section.evidence,
+        ]
+        lines += [f"- ✓ {text}" for text in section.done_well]
+        lines += [f"- 🌀 Worth trying: {text}" for text in section.worth_trying]
+    lines += ["", f"*Drafted in {review.seconds:.0f} s.*", ""]
+    return "\n".join(lines)
+
+
+def page(review: Review) -> str:
+    """The review as a standalone HTML page."""
+    escape = html.escape
+    parts = [
+        f"<h1>Review of {escape(review.name)}</h1>",
+        f'<p class="protection">{escape(review.protection)}</p>',
+        f'<p class="verdict">{escape(verdict_line(review))}</p>',
+    ]
+    if review.refused:
+        parts.append(f"<p>{escape(review.refused)}</p>")
+    for section in review.sections:
+        parts.append(f"<h2>{_MARKS[section.verdict]} {escape(section.title)}: {escape(section.verdict)}</h2>")
+        parts.append(f"<p>{escape(section.evidence)}</p>")
+        items = [f"<li>✓ {escape(t)}</li>" for t in section.done_well]
+        items += [f"<li>🌀 Worth trying: {escape(t)}</li>" for t in section.worth_trying]
+        if items:
+            parts.append(f"<ul>{''.join(items)}</ul>")
+    parts.append(f'<p class="protection">Drafted in {review.seconds:.0f} s.</p>')
+    return _document(f"Review of {review.name}", "\n".join(parts))
+
+
+def _document(title: str, body: str) -> str:
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        f"<style>{_STYLE}</style></head><body>\n{body}\n</body></html>\n"
+    )
+
+
+def summary(reviews: list[Review]) -> str:
+    """One Markdown row per review: its name, each section's verdict, the time it took."""
+    count = max((len(review.sections) for review in reviews), default=0)
+    header = ["submission", *(str(i + 1) for i in range(count)), "seconds"]
+    rows = [f"| {' | '.join(header)} |", f"|{' --- |' * len(header)}"]
+    for review in reviews:
+        marks = [_MARKS[section.verdict] for section in review.sections] or ["refused"]
+        marks += [""] * (count - len(marks))
+        rows.append(f"| {review.name} | {' | '.join(marks)} | {review.seconds:.0f} |")
+    legend = [f"{i + 1}. {section.title}" for i, section in enumerate(_longest(reviews))]
+    return "\n".join([*rows, "", *legend, ""])
+
+
+def _longest(reviews: list[Review]):
+    return max((review.sections for review in reviews), key=len, default=[])

@@ -1,0 +1,191 @@
+"""The review's sections, in the rubric's order, each with its verdict, its evidence and a few notes.
+
+The rubric of the original project: the required files; each of the six functions; the
+hyperparameters; the MNIST digits; the CelebA faces. Each section "Meets Specifications" or
+"Requires Changes"; one the evidence cannot decide (samples with no figures and no classifier to
+measure them) is left "To check by eye". Notes come as reviewers write them: at most two things
+done well and two worth trying, so a section never turns into a wall of text.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from harness.practices.note import Note
+from harness.review.checking import Checked
+from harness.review.code import LearnerCode
+from harness.review.samples import CONFIDENCE_TOLERANCE
+from harness.self_review import (
+    DIGITS_LEAST_CONFIDENCE,
+    DIGITS_MOST_FD_OF_NOISE,
+    FACES_MOST_FD_OF_NOISE,
+    FUNCTIONS,
+    RANGES,
+)
+
+MEETS, REQUIRES, BY_EYE = "Meets Specifications", "Requires Changes", "To check by eye"
+MOST_NOTES = 2  # Of each kind in a section.
+
+
+@dataclass(frozen=True)
+class Section:
+    """One rubric section of the review.
+
+    Attributes:
+        title: What the rubric checks.
+        verdict: ``MEETS``, ``REQUIRES`` or ``BY_EYE``.
+        evidence: What was seen, in a sentence or two.
+        done_well: Notes on what was done well, and why it matters.
+        worth_trying: Notes on what is worth trying next.
+    """
+
+    title: str
+    verdict: str
+    evidence: str
+    done_well: tuple[str, ...] = ()
+    worth_trying: tuple[str, ...] = ()
+
+
+def _with_notes(title: str, verdict: str, evidence: str, notes: list[Note]) -> Section:
+    return Section(
+        title,
+        verdict,
+        evidence,
+        tuple(n.text for n in notes if n.done_well)[:MOST_NOTES],
+        tuple(n.text for n in notes if not n.done_well)[:MOST_NOTES],
+    )
+
+
+def files_section(missing: list[str]) -> Section:
+    """Whether the submission holds the notebook, helper.py, problem_unittests.py and a report."""
+    title = "The required files are submitted"
+    if not missing:
+        return Section(title, MEETS, "The notebook, helper.py, problem_unittests.py and the HTML report.")
+    advice = (
+        " Export the executed notebook as HTML (File → Save and Export Notebook As → HTML, or "
+        "`python run_notebook.py`) and add it."
+        if any(name.endswith(".html") for name in missing)
+        else ""
+    )
+    return Section(title, REQUIRES, f"Missing: {', '.join(missing)}.{advice}")
+
+
+def function_sections(checked: Checked, code: LearnerCode) -> list[Section]:
+    """A section for each of the six functions, from our checks' outcome in the sandbox."""
+    sections, first_unchecked = [], True
+    for name in FUNCTIONS:
+        outcome = checked.results.get(name)
+        if outcome is None:
+            outcome = _unchecked(name, checked, first_unchecked)
+            first_unchecked = False
+        verdict = MEETS if outcome == "passed" else REQUIRES
+        evidence = "Our check of it passed." if outcome == "passed" else f"Our check of it: {outcome}"
+        if name == "train" and verdict == MEETS and not _calls(code.source, "train", "show_generator_output"):
+            verdict, evidence = REQUIRES, "It trains, but never shows samples: call show_generator_output."
+        subject = [n for n in checked.notes if n.subject == name]
+        sections.append(_with_notes(f"`{name}` is implemented correctly", verdict, evidence, subject))
+    return sections
+
+
+def _unchecked(name: str, checked: Checked, first: bool) -> str:
+    """Why a function has no outcome: the limit that stopped its check, or the checks' failure."""
+    if checked.stopped and first:
+        return f"stopped by {checked.stopped}: an endless loop, or far more work than the check asks."
+    if checked.stopped:
+        return "not run: the checks were stopped at an earlier function."
+    return f"the checks could not run the submission's code: {checked.error}"
+
+
+def _calls(source: str, function: str, name: str) -> bool:
+    """Whether ``function``, as defined in ``source``, refers to ``name``."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef) and node.name == function:
+            return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
+    return False
+
+
+def hyperparameter_values(source: str) -> dict[str, object]:
+    """The hyperparameters the learner's code sets to plain values."""
+    values = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name) and target.id in RANGES:
+                    values[target.id] = ast.literal_eval(node.value)
+    return values
+
+
+def hyperparameters_section(code: LearnerCode, notes: list[Note]) -> Section:
+    """The hyperparameters against the ranges reviewers accept."""
+    values = hyperparameter_values(code.source)
+    wrong = []
+    for name, (low, high) in RANGES.items():
+        value = values.get(name)
+        if not isinstance(value, int | float) or not low <= value <= high:
+            shown = "not set" if name not in values else f"{value!r}"
+            wrong.append(f"{name} is {shown} (reviewed {low} to {high})")
+    evidence = "; ".join(wrong) or ", ".join(f"{name} = {values[name]}" for name in RANGES)
+    subject = [n for n in notes if n.subject in RANGES]
+    return _with_notes("The hyperparameters are reasonable", REQUIRES if wrong else MEETS, evidence, subject)
+
+
+def _agreement(notebook: dict | None, report: dict | None) -> str | None:
+    """A mismatch between the notebook's last figures and the report's, in words, or None."""
+    if notebook is None or report is None:
+        return None
+    for key in ("fd_of_noise", "confidence"):
+        if key in notebook and abs(notebook[key] - report.get(key, notebook[key])) > 1e-3:
+            return (
+                f"The report's figures do not match the notebook's: the report says {key} "
+                f"{report[key]:.3f}, the notebook {notebook[key]:.3f}."
+            )
+    return None
+
+
+def digits_section(
+    reported: dict | None, in_report: dict | None, measured: dict | None, diagnosis: str | None
+) -> Section:
+    """Whether the MNIST samples look like digits: the notebook's figures, checked against the
+    report's and against the last grid of samples measured again."""
+    title = "The MNIST samples look like handwritten digits"
+    remeasured = ""
+    if measured is not None:
+        remeasured = (
+            f" Measured again on the last 25 samples shown: mean confidence {measured['confidence']:.3f}."
+        )
+    if reported is None:
+        if measured is None:
+            return Section(title, BY_EYE, "The notebook reports no figures and no samples could be measured.")
+        met = measured["confidence"] >= DIGITS_LEAST_CONFIDENCE
+        return Section(title, MEETS if met else REQUIRES, f"The notebook reports no figures.{remeasured}")
+    evidence = (
+        f"After epoch {reported['epoch']}: FD {reported['fd_of_noise']:.1%} of the noise floor (at most "
+        f"{DIGITS_MOST_FD_OF_NOISE:.0%}), mean confidence {reported['confidence']:.3f} (at least "
+        f"{DIGITS_LEAST_CONFIDENCE}), rarest digit {reported['rarest']:.1%}.{remeasured}"
+    )
+    problems = [p for p in [_agreement(reported, in_report)] if p]
+    if measured is not None and abs(measured["confidence"] - reported["confidence"]) > CONFIDENCE_TOLERANCE:
+        problems.append("The samples shown do not bear out the reported confidence.")
+    met = (
+        reported["fd_of_noise"] <= DIGITS_MOST_FD_OF_NOISE
+        and reported["confidence"] >= DIGITS_LEAST_CONFIDENCE
+    )
+    worth = [Note("MNIST", False, diagnosis)] if diagnosis else []
+    verdict = MEETS if met and not problems else REQUIRES
+    return _with_notes(title, verdict, " ".join([evidence, *problems]), worth)
+
+
+def faces_section(reported: dict | None, in_report: dict | None, diagnosis: str | None) -> Section:
+    """Whether the CelebA samples look like faces: the notebook's figure, checked against the report's."""
+    title = "The CelebA samples look like faces"
+    if reported is None:
+        return Section(title, REQUIRES, "The notebook shows no CelebA training: train one epoch on CelebA.")
+    evidence = (
+        f"After epoch {reported['epoch']}: FD {reported['fd_of_noise']:.1%} of the noise floor in random "
+        f"features (at most {FACES_MOST_FD_OF_NOISE:.0%} suggests faces; a guide: look at the samples too)."
+    )
+    mismatch = _agreement(reported, in_report)
+    met = reported["fd_of_noise"] <= FACES_MOST_FD_OF_NOISE and mismatch is None
+    worth = [Note("CelebA", False, diagnosis)] if diagnosis else []
+    return _with_notes(title, MEETS if met else REQUIRES, " ".join(filter(None, [evidence, mismatch])), worth)

@@ -1,0 +1,235 @@
+"""Running a submission's code in a separate, limited process: never with the reviewer's rights.
+
+Where the machine has bubblewrap (Debian's ``bubblewrap``), the process sees the file system read
+only, with the reviewer's home and ``/tmp`` hidden, its scratch folder as the only writable place,
+no network, and processes of its own (killing the sandbox kills them all). Where it has none,
+``unshare`` still takes the network away. In every case the kernel's resource limits bound its CPU
+time, memory, processes and file sizes, a timeout bounds its wall time, and a reviewer running as
+root hands it to the ``nobody`` user (the kernel does not count root's processes).
+``isolation()`` says what the machine gives, and ``describe`` says it at the top of a review.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from harness.project import PROJECT
+
+# Where the scratch folder appears inside bubblewrap: right under its own /tmp, so that the
+# sandbox's user can reach it whatever the folders above it on the reviewer's side allow.
+INSIDE = Path("/tmp/scratch")
+NOBODY = 65534  # The unprivileged user a root reviewer hands the submission to.
+# What the submission's process keeps of the reviewer's environment: nothing secret, no proxies.
+KEPT_ENVIRONMENT = ("PATH", "LANG", "LC_ALL")
+SETTINGS = {
+    "TF_USE_LEGACY_KERAS": "1",
+    "TF_CPP_MIN_LOG_LEVEL": "3",
+    "CUDA_VISIBLE_DEVICES": "",  # The checks are small: the CPU, and no device files needed.
+    "PYTHONDONTWRITEBYTECODE": "1",
+}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a submission's process may use.
+
+    Attributes:
+        wall_seconds: Time until it is killed, whatever it does.
+        cpu_seconds: CPU time, over all its threads.
+        memory_bytes: Address space (virtual memory; TensorFlow alone reserves about 2 GiB).
+        processes: Processes and threads at once (TensorFlow starts a few dozen threads).
+        file_bytes: The largest file it may write.
+    """
+
+    wall_seconds: float = 600.0
+    cpu_seconds: int = 900
+    memory_bytes: int = 8 * 2**30
+    processes: int = 256
+    file_bytes: int = 256 * 2**20
+
+    def describe(self) -> str:
+        """The limits in words, for the review."""
+        return (
+            f"{self.wall_seconds:.0f} s of wall time, {self.cpu_seconds} s of CPU time, "
+            f"{self.memory_bytes / 2**30:g} GiB of memory, {self.processes} processes and threads, "
+            f"files up to {self.file_bytes / 2**20:g} MiB"
+        )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a limited process ended.
+
+    Attributes:
+        returncode: Its exit status (negative: the signal that ended it).
+        stdout: What it printed, decoded leniently.
+        stderr: What it printed as errors.
+        stopped: The limit that stopped it, in words ("the wall-time limit of 600 s"), or None.
+        seconds: Wall time it ran.
+    """
+
+    returncode: int
+    stdout: str
+    stderr: str
+    stopped: str | None
+    seconds: float
+
+
+@cache
+def isolation() -> str:
+    """The isolation this machine gives: "bubblewrap", "unshare" or "none"."""
+    if shutil.which("bwrap") and _works(_wrapped(["true"], Path("/"), "bubblewrap")):
+        return "bubblewrap"
+    if shutil.which("unshare") and _works(_wrapped(["true"], Path("/"), "unshare")):
+        return "unshare"
+    return "none"
+
+
+def describe(limits: Limits, kind: str | None = None) -> str:
+    """What protects the reviewer, in a sentence or two, for the top of a review."""
+    kind = kind or isolation()
+    user = "as the user nobody, " if os.getuid() == 0 and kind != "none" else ""
+    where = {
+        "bubblewrap": "in a bubblewrap sandbox: read-only file system, your home hidden, a scratch "
+        f"folder its only writable place, no network, processes of its own, {user}",
+        "unshare": "with no network (unshare), but **no sandbox for files**: it could read and write "
+        f"what you can. Install bubblewrap (`apt install bubblewrap`) to confine it; {user}",
+        "none": "**with no sandbox**: it could read and write what you can, and reach the network. "
+        "Install bubblewrap (`apt install bubblewrap`) to confine it; ",
+    }[kind]
+    return f"The submission's code ran {where}within {limits.describe()}."
+
+
+def _works(command: list[str]) -> bool:
+    try:
+        return subprocess.run(command, capture_output=True, timeout=30).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+def _as_nobody(command: list[str]) -> list[str]:
+    """Root's processes escape the process limit: a root reviewer hands them to ``nobody``."""
+    if os.getuid() != 0:
+        return command
+    return ["setpriv", "--reuid", str(NOBODY), "--regid", str(NOBODY), "--clear-groups", *command]
+
+
+def _readable_again() -> list[str]:
+    """What must stay visible under the hidden folders: Python, its packages and the project."""
+    places = {Path(sys.base_prefix), Path(sys.prefix), PROJECT}
+    return [arg for place in sorted(places) for arg in ("--ro-bind", str(place), str(place))]
+
+
+def _wrapped(command: list[str], scratch: Path, kind: str) -> list[str]:
+    if kind == "bubblewrap":
+        hidden = sorted({"/tmp", "/root", os.path.expanduser("~")} - {"/"})
+        return [
+            *("bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"),
+            *(arg for folder in hidden for arg in ("--tmpfs", folder)),
+            *_readable_again(),
+            *(("--bind", str(scratch), str(INSIDE)) if scratch != Path("/") else ()),
+            *("--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"),
+            # Root's bwrap may keep the right to change user, to become nobody; nothing more.
+            *(("--cap-add", "CAP_SETUID,CAP_SETGID") if os.getuid() == 0 else ("--unshare-user",)),
+            *("--die-with-parent", "--new-session", "--chdir", str(_seen(scratch, kind))),
+            *_as_nobody(command),
+        ]
+    if kind == "unshare":
+        user = () if os.getuid() == 0 else ("--map-root-user",)
+        return ["unshare", *user, "--net", "--pid", "--fork", "--kill-child", *_as_nobody(command)]
+    return command
+
+
+def _seen(scratch: Path, kind: str) -> Path:
+    """The scratch folder as the submission's process sees it."""
+    return INSIDE if kind == "bubblewrap" and scratch != Path("/") else scratch
+
+
+def _limit(limits: Limits) -> None:
+    """In the child, before exec: its own process group, and the kernel's limits."""
+    os.setsid()
+    # CPU time: SIGXCPU at the limit says which limit it was; SIGKILL follows if it is caught.
+    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 5))
+    for which, value in (
+        (resource.RLIMIT_AS, limits.memory_bytes),
+        (resource.RLIMIT_FSIZE, limits.file_bytes),
+        (resource.RLIMIT_NPROC, limits.processes),
+        (resource.RLIMIT_CORE, 0),
+    ):
+        resource.setrlimit(which, (value, value))
+
+
+def prepare(scratch: Path) -> None:
+    """Creates ``scratch``, writable by the submission's user (``nobody`` under a root reviewer)."""
+    scratch.mkdir(parents=True, exist_ok=True)
+    if os.getuid() == 0 and isolation() != "none":
+        os.chown(scratch, NOBODY, NOBODY)
+
+
+def run(command: list[str], scratch: Path, limits: Limits = Limits(), kind: str | None = None) -> Outcome:
+    """Runs ``command`` in ``scratch`` as a limited process, and says how it ended.
+
+    Args:
+        command: The program and its arguments; paths in the scratch folder are given relative
+            to it (under bubblewrap it is seen elsewhere).
+        scratch: Its working folder, and under bubblewrap the only place it may write.
+        limits: What it may use.
+        kind: The isolation to use (``isolation()`` when None).
+
+    Returns:
+        Its outcome; a process that outlives its wall time is killed with all its children.
+    """
+    kind = kind or isolation()
+    prepare(scratch)
+    env = {name: os.environ[name] for name in KEPT_ENVIRONMENT if name in os.environ}
+    seen = str(_seen(scratch, kind))
+    env |= SETTINGS | {"HOME": seen, "TMPDIR": seen, "PYTHONPATH": str(PROJECT)}
+    start = time.monotonic()
+    process = subprocess.Popen(
+        _wrapped(command, scratch, kind),
+        cwd=scratch,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: _limit(limits),
+    )
+    stopped = None
+    try:
+        stdout, stderr = process.communicate(timeout=limits.wall_seconds)
+    except subprocess.TimeoutExpired:
+        # The sandbox's first process takes its namespace's processes with it; without one,
+        # the process group holds them.
+        os.killpg(process.pid, signal.SIGKILL)
+        stdout, stderr = process.communicate()
+        stopped = f"the wall-time limit of {limits.wall_seconds:.0f} s"
+    errors = stderr.decode("utf-8", "replace")
+    return Outcome(
+        process.returncode,
+        stdout.decode("utf-8", "replace"),
+        errors,
+        stopped or _stopped_by(process.returncode, errors, limits),
+        time.monotonic() - start,
+    )
+
+
+def _stopped_by(returncode: int, stderr: str, limits: Limits) -> str | None:
+    """The limit the process ran into, as its end and its errors tell it."""
+    if returncode in (-signal.SIGXCPU, 128 + signal.SIGXCPU) or "CPU time limit" in stderr:
+        return f"the CPU-time limit of {limits.cpu_seconds} s"
+    if "MemoryError" in stderr or "Cannot allocate memory" in stderr or "bad_alloc" in stderr:
+        return f"the memory limit of {limits.memory_bytes / 2**30:g} GiB"
+    if "Resource temporarily unavailable" in stderr:
+        return f"the process limit of {limits.processes}"
+    if returncode in (-signal.SIGXFSZ, 128 + signal.SIGXFSZ) or "File too large" in stderr:
+        return f"the file-size limit of {limits.file_bytes / 2**20:g} MiB"
+    return None

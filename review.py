@@ -1,0 +1,86 @@
+"""Drafting a review of a submission, by the project's rubric, without trusting it.
+
+    python review.py dlnd_face_generation_submission.zip   # also a folder, or a notebook alone
+    python review.py submissions/                          # every zip in it, and a summary table
+
+Each review is written as Markdown (to edit and send) and as HTML, in ``reviews/``. The
+submission's code runs only in a sandbox (bubblewrap where the machine has it) with limits on
+time, memory and processes; the top of each review says which. No training runs: the figures
+are read from the executed notebook and its report, and the samples it shows are measured again
+with the digit classifier your own run of the notebook left in ``data/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+# The digit classifier is built with tf.compat.v1.layers: the legacy Keras, chosen before TensorFlow loads.
+os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+
+from harness import atomic
+from harness.project import PROJECT
+from harness.review import render, sandbox
+from harness.review.draft import Review, draft
+
+
+def submissions_in(paths: list[Path]) -> list[Path]:
+    """The submissions named: a zip, a notebook, a submission's folder, or a folder of zips."""
+    found = []
+    for path in paths:
+        if not path.exists():
+            raise FileNotFoundError(f"{path} does not exist: give a submission's zip, folder or notebook.")
+        zips = sorted(path.glob("*.zip")) if path.is_dir() else []
+        found += zips or [path]
+    return found
+
+
+def write(review: Review, output: Path) -> Path:
+    """Writes ``NAME.review.md`` and ``NAME.review.html`` in ``output``; returns the Markdown's path."""
+    output.mkdir(parents=True, exist_ok=True)
+    for suffix, text in ((".md", render.markdown(review)), (".html", render.page(review))):
+        with atomic.replacing(output / f"{review.name}.review{suffix}") as temp:
+            temp.write_text(text, encoding="utf-8")
+    return output / f"{review.name}.review.md"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="review.py", description=__doc__.splitlines()[0])
+    parser.add_argument("submissions", nargs="+", type=Path, help="zips, folders or notebooks")
+    parser.add_argument("-o", "--output", type=Path, default=Path("reviews"), help="default: reviews/")
+    parser.add_argument(
+        "--data-dir", type=Path, default=PROJECT / "data", help="the classifier's data folder"
+    )
+    parser.add_argument("--minutes", type=float, default=10, help="wall time allowed each submission's code")
+    args = parser.parse_args(argv)
+    try:
+        submissions = submissions_in(args.submissions)
+    except FileNotFoundError as error:
+        print(error, file=sys.stderr)
+        return 2
+    limits = sandbox.Limits(wall_seconds=args.minutes * 60)
+    print(sandbox.describe(limits))
+    reviews = []
+    for submission in submissions:
+        with tempfile.TemporaryDirectory(prefix="review-") as work:
+            os.chmod(work, 0o711)  # The sandbox's user must reach its scratch folder inside.
+            try:
+                review = draft(submission, Path(work), args.data_dir, limits)
+            except Exception as error:  # One broken submission does not stop the others' reviews.
+                review = Review(submission.name, refused=f"It could not be reviewed: {error}")
+            shutil.rmtree(work, ignore_errors=True)  # Whatever the sandbox's user left in it too.
+        reviews.append(review)
+        print(f"{write(review, args.output)}: {render.verdict_line(review)} ({review.seconds:.0f} s)")
+    if len(reviews) > 1:
+        with atomic.replacing(args.output / "summary.md") as temp:
+            temp.write_text(render.summary(reviews), encoding="utf-8")
+        print(render.summary(reviews))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
