@@ -75,7 +75,7 @@ def _sections(files: Path, scratch: Path, data_dir: Path, limits: sandbox.Limits
     notebooks = sorted(files.rglob("*.ipynb"), key=lambda path: (path.name != NOTEBOOK, str(path)))
     reports = sorted(files.rglob("*.html"))
     present = {path.name for path in files.rglob("*") if path.is_file()}
-    missing = [name for name in FILES if name not in present] + ([] if reports else ["the HTML report"])
+    missing = [name for name in FILES if name not in present] + ([] if reports else [rubric.REPORT])
     if notebooks and NOTEBOOK in missing:
         missing.remove(NOTEBOOK)  # A notebook under another name is still the notebook.
     sections = [rubric.files_section(missing)]

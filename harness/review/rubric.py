@@ -26,6 +26,7 @@ from harness.self_review import (
 
 MEETS, REQUIRES, BY_EYE = "Meets Specifications", "Requires Changes", "To check by eye"
 MOST_NOTES = 2  # Of each kind in a section.
+REPORT = "the HTML report"  # Named so: any .html export will do, whatever its file name.
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def files_section(missing: list[str]) -> Section:
     advice = (
         " Export the executed notebook as HTML (File → Save and Export Notebook As → HTML, or "
         "`python run_notebook.py`) and add it."
-        if any(name.endswith(".html") for name in missing)
+        if REPORT in missing
         else ""
     )
     return Section(title, REQUIRES, f"Missing: {', '.join(missing)}.{advice}")

@@ -1,0 +1,198 @@
+"""review.py and harness/review/draft.py: submissions packed by submission.py, from learners'
+solutions and with seeded mistakes, get the verdicts and evidence a reviewer would give."""
+
+import zipfile
+
+import pytest
+from submissions import DIGITS, FACES, SOLUTIONS, executed, packed, rezipped
+
+import review
+from harness import execution, project
+from harness.review import checking, draft, render, rubric, sandbox, unpack
+from harness.review.code import learner_code
+from harness.self_review import NOTEBOOK, REPORT
+
+LIMITS = sandbox.Limits(wall_seconds=300, memory_bytes=3 * 2**30)
+needs_sandbox = pytest.mark.skipif(
+    sandbox.isolation() != "bubblewrap", reason="bubblewrap is not installed: apt install bubblewrap"
+)
+
+
+def verdicts(written: draft.Review) -> dict[str, str]:
+    return {section.title: section.verdict for section in written.sections}
+
+
+def section(written: draft.Review, starts: str) -> rubric.Section:
+    return next(s for s in written.sections if s.title.startswith(starts))
+
+
+def reviewed(tmp_path, path) -> draft.Review:
+    work = tmp_path / "work"
+    work.mkdir(exist_ok=True)
+    return draft.draft(path, work / path.stem, tmp_path / "no-data", LIMITS)
+
+
+@pytest.fixture(scope="session")
+def shipped_checks(tmp_path_factory) -> checking.Checked:
+    """Our checks of the notebook's own solution, run once in the sandbox."""
+    notebook = executed(SOLUTIONS[0].read_text())
+    return checking.check(learner_code(notebook), tmp_path_factory.mktemp("scratch"), LIMITS)
+
+
+@pytest.fixture
+def checks_passing(monkeypatch, shipped_checks):
+    """For the cases about files and figures: the checks' outcome is known, not run again."""
+    monkeypatch.setattr(checking, "check", lambda code, scratch, limits: shipped_checks)
+
+
+@needs_sandbox
+def test_five_learners_solutions_meet_every_section_in_one_batch(tmp_path, capsys):
+    for solution in SOLUTIONS:
+        packed(tmp_path, solution.stem, executed(solution.read_text()))
+    output = tmp_path / "reviews"
+
+    assert review.main([str(tmp_path / "submissions"), "-o", str(output), "--data-dir", str(tmp_path)]) == 0
+
+    for solution in SOLUTIONS:
+        text = (output / f"{solution.stem}.review.md").read_text()
+        assert "**Meets Specifications: all 10 sections.**" in text, text
+        assert "bubblewrap sandbox" in text
+        assert (output / f"{solution.stem}.review.html").read_text().startswith("<!DOCTYPE html>")
+    summary = (output / "summary.md").read_text()
+    assert all(f"| {solution.stem} | {' | '.join(['✅'] * 10)} |" in summary for solution in SOLUTIONS)
+    assert "9. The MNIST samples look like handwritten digits" in summary
+
+
+@needs_sandbox
+def test_a_failing_function_requires_changes_whatever_the_submitted_checks_say(tmp_path):
+    source = SOLUTIONS[0].read_text().replace("out = tf.tanh(logits)", "out = logits")
+    zipped = packed(tmp_path, "no_tanh", executed(source))
+    lenient = b"def test_generator(generator, tf):\n    print('Tests Passed')\n"
+    rezipped(zipped, {"problem_unittests.py": lenient})
+
+    written = reviewed(tmp_path, zipped)
+
+    generator = section(written, "`generator`")
+    assert generator.verdict == rubric.REQUIRES
+    assert "between -1 and 1" in generator.evidence or "tanh" in generator.evidence, generator.evidence
+    assert section(written, "`discriminator`").verdict == rubric.MEETS
+
+
+def test_a_missing_report_is_named_with_how_to_make_it(tmp_path, checks_passing):
+    zipped = rezipped(packed(tmp_path, "no_report", executed(SOLUTIONS[0].read_text())), {REPORT: None})
+
+    files = reviewed(tmp_path, zipped).sections[0]
+
+    assert files.verdict == rubric.REQUIRES
+    assert "Missing: the HTML report" in files.evidence and "Save and Export Notebook As" in files.evidence
+
+
+def test_hyperparameters_out_of_range_require_changes(tmp_path, checks_passing):
+    source = SOLUTIONS[0].read_text().replace("learning_rate = 0.0004", "learning_rate = 0.01")
+    zipped = packed(tmp_path, "fast", executed(source))
+
+    hyperparameters = section(reviewed(tmp_path, zipped), "The hyperparameters")
+
+    assert hyperparameters.verdict == rubric.REQUIRES
+    assert hyperparameters.evidence == "learning_rate is 0.01 (reviewed 0.0002 to 0.0008)"
+
+
+def test_a_report_whose_figures_were_edited_is_said_not_to_match(tmp_path, checks_passing):
+    edited = DIGITS.replace("confidence 0.909", "confidence 0.609")
+    notebook = executed(SOLUTIONS[0].read_text(), (edited, FACES))
+    zipped = packed(tmp_path, "edited", notebook)
+    honest = executed(SOLUTIONS[0].read_text())
+    report = tmp_path / "honest.html"
+    execution.export_html(honest, report)
+    rezipped(zipped, {REPORT: report.read_bytes()})
+
+    digits = section(reviewed(tmp_path, zipped), "The MNIST samples")
+
+    assert digits.verdict == rubric.REQUIRES
+    assert "the report says confidence 0.909, the notebook 0.609" in digits.evidence
+
+
+def test_the_figures_are_read_from_the_notebook_with_the_thresholds(tmp_path, checks_passing):
+    zipped = packed(tmp_path, "good", executed(SOLUTIONS[0].read_text()))
+
+    written = reviewed(tmp_path, zipped)
+
+    assert section(written, "The MNIST samples").evidence.startswith(
+        "After epoch 2: FD 1.8% of the noise floor (at most 10%), mean confidence 0.909 (at least 0.8)"
+    )
+    assert section(written, "The CelebA samples").verdict == rubric.MEETS
+
+
+def test_samples_that_do_not_bear_out_the_reported_confidence_require_changes():
+    reported = {"epoch": 2, "fd_of_noise": 0.02, "confidence": 0.91, "rarest": 0.08}
+
+    honest = rubric.digits_section(reported, reported, {"confidence": 0.85}, None)
+    inflated = rubric.digits_section(reported, reported, {"confidence": 0.42}, None)
+
+    assert honest.verdict == rubric.MEETS
+    assert inflated.verdict == rubric.REQUIRES
+    assert "do not bear out the reported confidence" in inflated.evidence
+
+
+def test_a_zip_that_escapes_its_folder_is_refused_and_nothing_is_written_outside(tmp_path):
+    hostile = tmp_path / "escape.zip"
+    with zipfile.ZipFile(hostile, "w") as bundle:
+        bundle.writestr(NOTEBOOK, "{}")
+        bundle.writestr("../../planted.py", "print('pwned')")
+
+    written = reviewed(tmp_path, hostile)
+
+    assert "a path that leaves its folder" in written.refused
+    assert not (tmp_path / "planted.py").exists() and not (tmp_path / "work" / "planted.py").exists()
+
+
+def test_a_zip_bomb_is_refused_before_it_fills_the_disk(tmp_path):
+    hostile = tmp_path / "bomb.zip"
+    with (
+        zipfile.ZipFile(hostile, "w", zipfile.ZIP_DEFLATED) as bundle,
+        bundle.open("zeros.bin", "w") as member,
+    ):
+        for _ in range(unpack.MOST_BYTES // 2**24 + 1):
+            member.write(bytes(2**24))
+
+    written = reviewed(tmp_path, hostile)
+
+    assert "expands past 512 MiB" in written.refused
+    assert hostile.stat().st_size < 2**20
+    left = [path for path in (tmp_path / "work").rglob("*") if path.is_file()]
+    assert left == []
+
+
+def test_a_broken_submission_does_not_stop_the_batch(tmp_path, checks_passing, capsys):
+    packed(tmp_path, "good", executed(SOLUTIONS[0].read_text()))
+    (tmp_path / "submissions" / "broken.zip").write_bytes(b"not a zip at all")
+    output = tmp_path / "reviews"
+
+    assert review.main([str(tmp_path / "submissions"), "-o", str(output)]) == 0
+
+    summary = (output / "summary.md").read_text()
+    assert "| broken | refused |" in summary and "| good | ✅ |" in summary
+    assert "broken.zip is neither a zip, a folder nor a notebook." in (output / "broken.review.md").read_text()
+
+
+def test_a_missing_submission_is_named_with_the_fix(tmp_path, capsys):
+    assert review.main([str(tmp_path / "nothing.zip")]) == 2
+
+    error = capsys.readouterr().err
+    assert "nothing.zip does not exist: give a submission's zip, folder or notebook." in error
+
+
+def test_the_html_review_escapes_what_the_submission_wrote():
+    hostile = rubric.Section("`train` is implemented correctly", rubric.REQUIRES, "<script>alert(1)</script>")
+    page = render.page(draft.Review("x", [hostile], "sandboxed"))
+
+    assert "<script>" not in page and "&lt;script&gt;" in page
+
+
+def test_the_notebook_alone_is_reviewed_and_the_rest_named_missing(tmp_path, checks_passing):
+    notebook_only = tmp_path / NOTEBOOK
+    notebook_only.write_bytes(project.NOTEBOOK.read_bytes())
+
+    files = reviewed(tmp_path, notebook_only).sections[0]
+
+    assert files.evidence.startswith("Missing: helper.py, problem_unittests.py, the HTML report.")

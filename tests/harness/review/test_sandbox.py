@@ -1,0 +1,129 @@
+"""harness/review/sandbox.py: a hostile process is stopped by its limits, and the reviewer's files,
+network and processes stay out of its reach."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from harness.review import sandbox
+
+bubblewrap = pytest.mark.skipif(
+    sandbox.isolation() != "bubblewrap", reason="bubblewrap is not installed: apt install bubblewrap"
+)
+# Without a sandbox, root's processes escape the process limit: a fork bomb would reach the machine.
+contained = pytest.mark.skipif(
+    sandbox.isolation() == "none" and os.getuid() == 0, reason="no sandbox, and root ignores process limits"
+)
+SMALL = sandbox.Limits(wall_seconds=20, cpu_seconds=3, memory_bytes=2**30, processes=40, file_bytes=2**20)
+
+
+def run_python(code: str, scratch, limits=SMALL) -> sandbox.Outcome:
+    return sandbox.run([sys.executable, "-c", code], scratch, limits)
+
+
+@pytest.fixture
+def reviewers_file(tmp_path):
+    """A file of the reviewer's, beside the sandbox's scratch folder."""
+    mine = tmp_path / "reviewer" / "notes.md"
+    mine.parent.mkdir()
+    mine.write_text("my notes")
+    return mine
+
+
+def test_an_endless_loop_is_stopped_by_the_cpu_limit(tmp_path):
+    outcome = run_python("while True: pass", tmp_path / "scratch")
+
+    assert outcome.stopped == "the CPU-time limit of 3 s"
+    assert outcome.seconds < SMALL.wall_seconds
+
+
+def test_a_process_that_only_waits_is_stopped_by_the_wall_time_limit(tmp_path):
+    limits = sandbox.Limits(wall_seconds=3)
+
+    outcome = run_python("import time; time.sleep(60)", tmp_path / "scratch", limits)
+
+    assert outcome.stopped == "the wall-time limit of 3 s"
+    assert outcome.seconds < 10
+
+
+def test_a_memory_bomb_is_stopped_by_the_memory_limit(tmp_path):
+    outcome = run_python("hoard = []\nwhile True: hoard.append(bytearray(10**7))", tmp_path / "scratch")
+
+    assert outcome.stopped == "the memory limit of 1 GiB"
+
+
+@contained
+def test_a_fork_bomb_is_held_to_the_process_limit_and_killed_with_its_sandbox(tmp_path):
+    bomb = (
+        "import os, time\n"
+        "while True:\n"
+        "    try:\n"
+        "        os.fork()\n"
+        "    except OSError:\n"
+        "        time.sleep(0.1)\n"
+    )
+    limits = sandbox.Limits(wall_seconds=5, processes=40)
+
+    outcome = run_python(bomb, tmp_path / "scratch", limits)
+
+    assert outcome.stopped == "the wall-time limit of 5 s"
+    left = subprocess.run(["pgrep", "-f", "os.fork"], capture_output=True, text=True).stdout.split()
+    assert left == []
+
+
+def test_a_file_too_large_is_stopped_by_the_file_size_limit(tmp_path):
+    outcome = run_python("open('big', 'wb').write(bytes(2 * 2**20))", tmp_path / "scratch")
+
+    assert outcome.stopped == "the file-size limit of 1 MiB"
+
+
+@bubblewrap
+def test_a_network_call_reaches_nothing(tmp_path, httpserver):
+    httpserver.expect_request("/").respond_with_data("secret")
+    url = httpserver.url_for("/")
+    call = f"import urllib.request; print(urllib.request.urlopen({url!r}, timeout=5).read())"
+
+    outcome = run_python(call, tmp_path / "scratch")
+
+    assert outcome.returncode != 0 and "URLError" in outcome.stderr
+    assert httpserver.log == []
+
+
+@bubblewrap
+def test_writes_and_deletions_outside_the_scratch_folder_fail(tmp_path, reviewers_file):
+    code = (
+        "import pathlib, shutil, sys\n"
+        f"mine = pathlib.Path({str(reviewers_file)!r})\n"
+        "for attempt in (lambda: mine.write_text('overwritten'), lambda: shutil.rmtree(mine.parent),\n"
+        "                lambda: open(pathlib.Path.home().parent / 'planted', 'w')):\n"
+        "    try:\n"
+        "        attempt()\n"
+        "    except OSError as error:\n"
+        "        print(type(error).__name__, error.errno)\n"
+        "pathlib.Path('mine.txt').write_text('the scratch folder is writable')\n"
+    )
+
+    outcome = run_python(code, tmp_path / "scratch")
+
+    assert outcome.returncode == 0, outcome.stderr
+    assert reviewers_file.read_text() == "my notes"
+    assert not (tmp_path / "planted").exists()
+    assert (tmp_path / "scratch" / "mine.txt").read_text() == "the scratch folder is writable"
+
+
+@bubblewrap
+def test_the_reviewers_home_and_temporary_files_are_hidden(tmp_path):
+    outcome = run_python("import os; print(sorted(os.listdir('/tmp')))", tmp_path / "scratch")
+
+    assert outcome.stdout.strip() == "['scratch']"
+
+
+def test_the_review_says_what_confined_the_code():
+    limits = sandbox.Limits(wall_seconds=60, memory_bytes=2 * 2**30)
+
+    assert "bubblewrap sandbox" in sandbox.describe(limits, "bubblewrap")
+    assert "**with no sandbox**" in sandbox.describe(limits, "none")
+    assert "60 s of wall time" in sandbox.describe(limits, "none")
+    assert "2 GiB of memory" in sandbox.describe(limits, "none")
