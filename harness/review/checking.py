@@ -10,8 +10,10 @@ moment it is known, so that a check stopped by a limit still leaves the ones bef
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -57,6 +59,10 @@ def check(code: LearnerCode, scratch: Path, limits: sandbox.Limits) -> Checked:
     command = [sys.executable, "-P", "-m", "harness.review.checking", LEARNER_FILE]
     outcome = sandbox.run(command, scratch, limits)
     results, notes = _read_results(scratch / RESULTS_FILE)
+    for name, result in results.items():
+        limit = sandbox.ran_into(result, limits)
+        if limit:  # The check's message names the error; the review names the limit behind it.
+            results[name] = f"{result} It ran into {limit}."
     error = None
     if outcome.returncode != 0 and outcome.stopped is None:
         error = "\n".join(outcome.stderr.strip().splitlines()[-3:]) or f"exit status {outcome.returncode}"
@@ -106,6 +112,14 @@ def _write(entry: dict, owner: int) -> None:
         results.write(json.dumps(entry) + "\n")
 
 
+def _end_strays() -> None:
+    """Ends the processes the learner's code left running (a fork bomb's), where the sandbox gives
+    this process a process namespace of its own: there, signalling every process reaches only them."""
+    if os.environ.get(sandbox.OWN_PROCESSES) == "1":
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(-1, signal.SIGKILL)  # All but this process and the namespace's first.
+
+
 def main(learner_file: str) -> None:
     owner = os.getpid()
     from harness import practices
@@ -125,6 +139,7 @@ def main(learner_file: str) -> None:
             _write({"function": name, "outcome": f"failed: {error}"}, owner)
         else:
             _write({"function": name, "outcome": "passed"}, owner)
+        _end_strays()
     for note in practices.notes_on(namespace):
         _write(asdict(note), owner)
 

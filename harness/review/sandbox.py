@@ -27,6 +27,8 @@ from harness.project import PROJECT
 # Where the scratch folder appears inside bubblewrap: right under its own /tmp, so that the
 # sandbox's user can reach it whatever the folders above it on the reviewer's side allow.
 INSIDE = Path("/tmp/scratch")
+# Set to "1" in the environment of a process that has a process namespace of its own.
+OWN_PROCESSES = "SANDBOX_OWN_PROCESSES"
 NOBODY = 65534  # The unprivileged user a root reviewer hands the submission to.
 # What the submission's process keeps of the reviewer's environment: nothing secret, no proxies.
 KEPT_ENVIRONMENT = ("PATH", "LANG", "LC_ALL")
@@ -193,6 +195,7 @@ def run(command: list[str], scratch: Path, limits: Limits = Limits(), kind: str 
     env = {name: os.environ[name] for name in KEPT_ENVIRONMENT if name in os.environ}
     seen = str(_seen(scratch, kind))
     env |= SETTINGS | {"HOME": seen, "TMPDIR": seen, "PYTHONPATH": str(PROJECT)}
+    env[OWN_PROCESSES] = "1" if kind != "none" else "0"
     start = time.monotonic()
     process = subprocess.Popen(
         _wrapped(command, scratch, kind),
@@ -224,12 +227,19 @@ def run(command: list[str], scratch: Path, limits: Limits = Limits(), kind: str 
 
 def _stopped_by(returncode: int, stderr: str, limits: Limits) -> str | None:
     """The limit the process ran into, as its end and its errors tell it."""
-    if returncode in (-signal.SIGXCPU, 128 + signal.SIGXCPU) or "CPU time limit" in stderr:
+    if returncode in (-signal.SIGXCPU, 128 + signal.SIGXCPU):
         return f"the CPU-time limit of {limits.cpu_seconds} s"
-    if "MemoryError" in stderr or "Cannot allocate memory" in stderr or "bad_alloc" in stderr:
+    if returncode in (-signal.SIGXFSZ, 128 + signal.SIGXFSZ):
+        return f"the file-size limit of {limits.file_bytes / 2**20:g} MiB"
+    return ran_into(stderr, limits) if returncode != 0 else None
+
+
+def ran_into(error: str, limits: Limits) -> str | None:
+    """The limit an error message tells of (MemoryError, EAGAIN from fork, EFBIG), in words, or None."""
+    if "MemoryError" in error or "Cannot allocate memory" in error or "bad_alloc" in error:
         return f"the memory limit of {limits.memory_bytes / 2**30:g} GiB"
-    if "Resource temporarily unavailable" in stderr:
+    if "Resource temporarily unavailable" in error:
         return f"the process limit of {limits.processes}"
-    if returncode in (-signal.SIGXFSZ, 128 + signal.SIGXFSZ) or "File too large" in stderr:
+    if "File too large" in error:
         return f"the file-size limit of {limits.file_bytes / 2**20:g} MiB"
     return None

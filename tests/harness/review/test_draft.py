@@ -172,7 +172,8 @@ def test_a_broken_submission_does_not_stop_the_batch(tmp_path, checks_passing, c
 
     summary = (output / "summary.md").read_text()
     assert "| broken | refused |" in summary and "| good | ✅ |" in summary
-    assert "broken.zip is neither a zip, a folder nor a notebook." in (output / "broken.review.md").read_text()
+    refusal = (output / "broken.review.md").read_text()
+    assert "broken.zip is neither a zip, a folder nor a notebook." in refusal
 
 
 def test_a_missing_submission_is_named_with_the_fix(tmp_path, capsys):
