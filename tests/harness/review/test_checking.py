@@ -1,7 +1,9 @@
 """harness/review/checking.py: the learner's functions checked again by our checks in the sandbox;
 hostile ones are stopped by its limits and reported, and reach none of the reviewer's things."""
 
+import nbformat
 import pytest
+from conftest import learner_cells
 from submissions import SOLUTIONS, executed
 
 from harness.review import checking, sandbox
@@ -92,3 +94,16 @@ def test_hostile_functions_are_stopped_and_reported_and_the_reviewers_files_stay
     assert checked.seconds < LIMITS.wall_seconds
     assert (folder / "notes.md").read_text() == "my notes"
     assert httpserver.log == []
+
+
+def test_an_original_projects_notebook_without_tags_is_checked_from_its_defining_cells(tmp_path):
+    cells = learner_cells(SOLUTIONS[0].read_text())
+    sources = ["import problem_unittests as tests\nimport helper"]
+    sources += [f"{cells[name]}\n\n\ntests.test_{name}({name})" for name in checking.FUNCTIONS]
+    training = "with tf.Graph().as_default():\n    train(2, batch_size, z_dim)"
+    sources.append(cells["hyperparameters"] + training)
+    original = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(text) for text in sources])
+
+    checked = checking.check(learner_code(original), tmp_path / "scratch", LIMITS)
+
+    assert checked.results == dict.fromkeys(checking.FUNCTIONS, "passed")
