@@ -4,14 +4,20 @@ table of many reviews. Everything the submission wrote (its check messages) is e
 from __future__ import annotations
 
 import html
+import re
 
 from harness.review.draft import Review
 from harness.review.rubric import BY_EYE, MEETS, REQUIRES
 
 _MARKS = {MEETS: "✅", REQUIRES: "❌", BY_EYE: "👀"}
+# In HTML the verdicts are coloured words: emoji fonts are not on every reviewer's machine.
+_CLASSES = {MEETS: "meets", REQUIRES: "changes", BY_EYE: "eye"}
+_CODE = re.compile(r"`([^`]+)`")
 _STYLE = (
     "body{font-family:sans-serif;max-width:52em;margin:2em auto;line-height:1.45;color:#222}"
-    "h2{font-size:1.1em;margin-top:1.6em}.verdict{font-weight:bold}.protection{color:#555}"
+    "h2{font-size:1.1em;margin-top:1.6em}.summary{font-weight:bold}.protection{color:#555}"
+    ".meets{color:#1a7f37}.changes{color:#cf222e}.eye{color:#9a6700}"
+    'li.done::marker{content:"✓  "}li.try::marker{content:"→  "}ul{padding-left:1.5em}'
     "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em}"
 )
 
@@ -38,7 +44,7 @@ def markdown(review: Review) -> str:
             section.evidence,
         ]
         lines += [f"- ✓ {text}" for text in section.done_well]
-        lines += [f"- 🌀 Worth trying: {text}" for text in section.worth_trying]
+        lines += [f"- 🌀 {text}" for text in section.worth_trying]
     lines += ["", f"*Drafted in {review.seconds:.0f} s.*", ""]
     return "\n".join(lines)
 
@@ -49,15 +55,16 @@ def page(review: Review) -> str:
     parts = [
         f"<h1>Review of {escape(review.name)}</h1>",
         f'<p class="protection">{escape(review.protection)}</p>',
-        f'<p class="verdict">{escape(verdict_line(review))}</p>',
+        f'<p class="summary">{escape(verdict_line(review))}</p>',
     ]
     if review.refused:
         parts.append(f"<p>{escape(review.refused)}</p>")
     for section in review.sections:
-        parts.append(f"<h2>{_MARKS[section.verdict]} {escape(section.title)}: {escape(section.verdict)}</h2>")
-        parts.append(f"<p>{escape(section.evidence)}</p>")
-        items = [f"<li>✓ {escape(t)}</li>" for t in section.done_well]
-        items += [f"<li>🌀 Worth trying: {escape(t)}</li>" for t in section.worth_trying]
+        title = _CODE.sub(r"<code>\1</code>", escape(section.title))
+        verdict = f'<span class="{_CLASSES[section.verdict]}">{escape(section.verdict)}</span>'
+        parts += [f"<h2>{title}: {verdict}</h2>", f"<p>{escape(section.evidence)}</p>"]
+        items = [f'<li class="done">{escape(t)}</li>' for t in section.done_well]
+        items += [f'<li class="try">{escape(t)}</li>' for t in section.worth_trying]
         if items:
             parts.append(f"<ul>{''.join(items)}</ul>")
     parts.append(f'<p class="protection">Drafted in {review.seconds:.0f} s.</p>')
