@@ -12,7 +12,7 @@ from harness.review.rubric import BY_EYE, MEETS, REQUIRES
 _MARKS = {MEETS: "✅", REQUIRES: "❌", BY_EYE: "👀"}
 # In HTML the verdicts are coloured words: emoji fonts are not on every reviewer's machine.
 _CLASSES = {MEETS: "meets", REQUIRES: "changes", BY_EYE: "eye"}
-_CODE = re.compile(r"`([^`]+)`")
+_CODE, _BOLD = re.compile(r"`([^`]+)`"), re.compile(r"\*\*([^*]+)\*\*")
 _STYLE = (
     "body{font-family:sans-serif;max-width:52em;margin:2em auto;line-height:1.45;color:#222}"
     "h2{font-size:1.1em;margin-top:1.6em}.summary{font-weight:bold}.protection{color:#555}"
@@ -54,13 +54,13 @@ def page(review: Review) -> str:
     escape = html.escape
     parts = [
         f"<h1>Review of {escape(review.name)}</h1>",
-        f'<p class="protection">{escape(review.protection)}</p>',
+        f'<p class="protection">{_inline(review.protection)}</p>',
         f'<p class="summary">{escape(verdict_line(review))}</p>',
     ]
     if review.refused:
         parts.append(f"<p>{escape(review.refused)}</p>")
     for section in review.sections:
-        title = _CODE.sub(r"<code>\1</code>", escape(section.title))
+        title = _inline(section.title)
         verdict = f'<span class="{_CLASSES[section.verdict]}">{escape(section.verdict)}</span>'
         parts += [f"<h2>{title}: {verdict}</h2>", f"<p>{escape(section.evidence)}</p>"]
         items = [f'<li class="done">{escape(t)}</li>' for t in section.done_well]
@@ -69,6 +69,11 @@ def page(review: Review) -> str:
             parts.append(f"<ul>{''.join(items)}</ul>")
     parts.append(f'<p class="protection">Drafted in {review.seconds:.0f} s.</p>')
     return _document(f"Review of {review.name}", "\n".join(parts))
+
+
+def _inline(text: str) -> str:
+    """Our own Markdown's `code` and **bold**, in HTML; everything else escaped."""
+    return _BOLD.sub(r"<b>\1</b>", _CODE.sub(r"<code>\1</code>", html.escape(text)))
 
 
 def _document(title: str, body: str) -> str:

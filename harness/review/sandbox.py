@@ -97,18 +97,20 @@ def isolation() -> str:
 
 
 def describe(limits: Limits, kind: str | None = None) -> str:
-    """What protects the reviewer, in a sentence or two, for the top of a review."""
+    """What protects the reviewer, in two sentences, for the top of a review."""
     kind = kind or isolation()
-    user = "as the user nobody, " if os.getuid() == 0 and kind != "none" else ""
+    user = ", as the user nobody" if os.getuid() == 0 and kind != "none" else ""
+    install = "Install bubblewrap (`apt install bubblewrap`) to confine it."
     where = {
         "bubblewrap": "in a bubblewrap sandbox: read-only file system, your home hidden, a scratch "
-        f"folder its only writable place, no network, processes of its own, {user}",
-        "unshare": "with no network (unshare), but **no sandbox for files**: it could read and write "
-        f"what you can. Install bubblewrap (`apt install bubblewrap`) to confine it; {user}",
-        "none": "**with no sandbox**: it could read and write what you can, and reach the network. "
-        "Install bubblewrap (`apt install bubblewrap`) to confine it; ",
+        f"folder its only writable place, no network, processes of its own{user}.",
+        "unshare": f"with no network (unshare){user}, but **no sandbox for files**: it could read and "
+        f"write what you can. {install}",
+        "none": "**with no sandbox**: it could read and write what you can, and reach the network"
+        f"{' (and, run by root, it was not held to the process limit)' if os.getuid() == 0 else ''}. "
+        f"{install}",
     }[kind]
-    return f"The submission's code ran {where}within {limits.describe()}."
+    return f"The submission's code ran {where} Its limits: {limits.describe()}."
 
 
 def _works(command: list[str]) -> bool:
