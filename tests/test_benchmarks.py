@@ -5,7 +5,8 @@ import re
 import sys
 from pathlib import Path
 
-from conftest import mnist_archives
+import numpy as np
+from conftest import digits, mnist_archives
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import quality_seeds
@@ -149,3 +150,35 @@ def test_training_diagnosis_prints_each_run_then_the_confusion_table(tmp_path, u
     assert len(json.loads(keep.read_text())) == 3
     training_diagnosis.main([*options, *cases, "--keep", str(keep), "--data-dir", str(tmp_path / "none")])
     assert capsys.readouterr().out.strip().splitlines()[-1] == lines[-1]
+
+
+def test_confidence_spread_prints_the_spread_then_the_draws_flagged(tmp_path, use_source, capsys):
+    import confidence_spread
+
+    for name, archive in mnist_archives().items():
+        source = use_source(name, archive, ("http://127.0.0.1:9/never-asked",))
+        (tmp_path / source.archive).write_bytes(archive)  # Placed, as offline.
+    samples = tmp_path / "samples.npy"
+    np.save(samples, digits(200, 2)[0])
+
+    confidence_spread.main([str(samples), "--data-dir", str(tmp_path), "--draws", "500"])
+
+    lines = capsys.readouterr().out.strip().splitlines()
+    figures = re.findall(r"mean confidence ([\d.]+), standard deviation ([\d.]+)", lines[0])[0]
+    mean, deviation = map(float, figures)
+    assert 0.1 <= mean <= 1 and deviation >= 0
+    flagged = re.fullmatch(r"(\d+) of 500 draws flagged \(tolerance 0\.15\)", lines[-1])
+    assert flagged and 0 <= int(flagged.group(1)) <= 500
+
+
+def test_the_spread_of_means_of_25_is_what_sampling_without_replacement_gives():
+    import confidence_spread
+
+    half_sure = np.array([0.0, 1.0] * 50)
+
+    means = confidence_spread.spread(half_sure, 25, 4000)
+
+    assert abs(means.mean() - 0.5) < 0.01
+    # sqrt(p(1 - p) / n), times the factor of drawing 25 of 100 without replacement.
+    assert abs(means.std() - 0.1 * np.sqrt(75 / 99)) < 0.01
+    assert confidence_spread.spread(np.full(100, 0.9), 25, 10).std() == 0
