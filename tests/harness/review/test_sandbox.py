@@ -114,10 +114,12 @@ def test_writes_and_deletions_outside_the_scratch_folder_fail(tmp_path, reviewer
 
 
 @bubblewrap
-def test_the_reviewers_home_and_temporary_files_are_hidden(tmp_path):
-    outcome = run_python("import os; print(sorted(os.listdir('/tmp')))", tmp_path / "scratch")
+def test_the_reviewers_temporary_files_are_hidden(tmp_path, reviewers_file):
+    look = f"import os; print(os.path.exists({str(reviewers_file)!r}), 'scratch' in os.listdir('/tmp'))"
 
-    assert outcome.stdout.strip() == "['scratch']"
+    outcome = run_python(look, tmp_path / "scratch")
+
+    assert outcome.stdout.split() == ["False", "True"]
 
 
 def test_the_review_says_what_confined_the_code():
