@@ -14,7 +14,6 @@ import argparse
 import os
 import sys
 import time
-from glob import glob
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,9 +22,8 @@ os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")  # As the notebook: the fast CPU kernels.
 
-import helper  # noqa: E402
-from harness import project, quality  # noqa: E402
-from harness.training import TrainingDiverged  # noqa: E402
+from harness import project  # noqa: E402
+from harness.mnist_run import train_mnist  # noqa: E402
 
 # The target after MNIST's 2 epochs (issue "Good digits on every seed").
 MOST_FD_OF_NOISE, LEAST_RAREST_DIGIT, LEAST_CONFIDENCE = 0.030, 0.075, 0.90
@@ -38,43 +36,6 @@ def meets(scores: dict) -> bool:
         and min(scores["classes"]) >= LEAST_RAREST_DIGIT
         and scores["confidence"] >= LEAST_CONFIDENCE
     )
-
-
-def train_mnist(
-    notebook: dict, seed: int, data_dir: str, epochs: int, max_batches: int | None, samples: int
-) -> dict:
-    """Trains MNIST as the notebook's MNIST cell does, with the notebook's namespace ``notebook``.
-
-    Returns:
-        The run's history; a run that diverged returns its history up to then.
-    """
-    tf = notebook["tf"]
-    tf.disable_v2_behavior()
-    helper.fetch_all(helper.MNIST_FILES, data_dir)
-    folder = helper.download_extract("mnist", data_dir)
-    dataset = helper.Dataset("mnist", glob(os.path.join(folder, "*.jpg")), seed=seed)
-    judge = quality.MnistJudge(data_dir, samples=samples)
-    # The notebook's parameters cell, for this run: no resuming, so each seed trains anew.
-    notebook.update(
-        data_dir=data_dir, max_batches=max_batches, resume=False, quality_samples=samples, seed=seed
-    )
-    run = notebook["new_run"]("mnist", dataset, epochs, judge)
-    returned = None
-    try:
-        with tf.Graph().as_default(), run:
-            returned = notebook["train"](
-                epochs,
-                notebook["batch_size"],
-                notebook["z_dim"],
-                notebook["learning_rate"],
-                notebook["beta1"],
-                run.get_batches,
-                run.data_shape,
-                "L",
-            )
-    except TrainingDiverged as error:
-        print(f"seed {seed}: {error}", flush=True)
-    return run.history(returned)
 
 
 def train_seed(seed: int, data_dir: str, epochs: int, max_batches: int | None, samples: int) -> dict:

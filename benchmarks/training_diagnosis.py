@@ -27,10 +27,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")  # As the notebook: the fast CPU kernels.
 
 import tensorflow.compat.v1 as tf  # noqa: E402
-from quality_seeds import train_mnist  # noqa: E402
 
 import problem_unittests  # noqa: E402
 from harness import practices, project  # noqa: E402
+from harness.mnist_run import train_mnist  # noqa: E402
 
 
 def discriminator_of(widths: tuple, batch_norm: bool = True):
