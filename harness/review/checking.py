@@ -10,6 +10,7 @@ moment it is known, so that a check stopped by a limit still leaves the ones bef
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import json
 import os
@@ -19,11 +20,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from harness.practices.note import Note
-from harness.review import sandbox
+from harness.review import retraining, sandbox
 from harness.review.code import HYPERPARAMETERS, LearnerCode
 from harness.self_review import FUNCTIONS
 
 LEARNER_FILE, RESULTS_FILE = "learner_code.py", "results.jsonl"
+# How Python runs the worker: -P keeps the scratch folder (which the learner's code may write) off
+# the import path; the project comes from PYTHONPATH.
+WORKER = ["-P", "-m", "harness.review.checking"]
 _MOST_RESULT_BYTES = 2**20  # Far more than six outcomes and a dozen notes take.
 
 
@@ -35,8 +39,9 @@ class Checked:
         results: Each function's outcome, "passed" or why not, for those whose check ended.
         notes: The notes on the learner's practices.
         stopped: The limit that stopped the checks, in words, or None.
-        error: The last lines of the worker's errors when it failed without a limit.
+        error: The last line of the worker's errors when it failed without a limit.
         seconds: How long the checks took.
+        trained: The figures of the training done again, when asked for and it ended.
     """
 
     results: dict[str, str]
@@ -44,36 +49,47 @@ class Checked:
     stopped: str | None
     error: str | None
     seconds: float
+    trained: dict | None = None
 
 
-def check(code: LearnerCode, scratch: Path, limits: sandbox.Limits) -> Checked:
+def check(
+    code: LearnerCode, scratch: Path, limits: sandbox.Limits, training: retraining.Training | None = None
+) -> Checked:
     """Checks the learner's functions in ``code`` in a sandbox with ``limits``.
 
     Args:
         code: The learner's definitions, from the submitted notebook.
         scratch: A fresh folder: the sandbox's only writable place.
-        limits: What the checks may use.
+        limits: What the checks (and the training) may use.
+        training: The training to do again once every check passed, or None for none.
     """
     sandbox.prepare(scratch)
     (scratch / LEARNER_FILE).write_text(code.source, encoding="utf-8")
-    command = [sys.executable, "-P", "-m", "harness.review.checking", LEARNER_FILE]
-    outcome = sandbox.run(command, scratch, limits)
-    results, notes = _read_results(scratch / RESULTS_FILE)
+    command = [sys.executable, *WORKER, LEARNER_FILE]
+    readable = ()
+    if training is not None:
+        retraining.link_data(training, scratch)
+        command += training.arguments()
+        readable = (training.data_dir,)
+    outcome = sandbox.run(command, scratch, limits, readable=readable)
+    results, notes, trained = _read_results(scratch / RESULTS_FILE)
     for name, result in results.items():
         limit = sandbox.ran_into(result, limits)
         if limit:  # The check's message names the error; the review names the limit behind it.
             results[name] = f"{result} It ran into {limit}."
     error = None
     if outcome.returncode != 0 and outcome.stopped is None:
-        error = "\n".join(outcome.stderr.strip().splitlines()[-3:]) or f"exit status {outcome.returncode}"
-    return Checked(results, notes, outcome.stopped, error, outcome.seconds)
+        lines = outcome.stderr.strip().splitlines()
+        error = lines[-1] if lines else f"exit status {outcome.returncode}"  # The exception, in a line.
+    return Checked(results, notes, outcome.stopped, error, outcome.seconds, trained)
 
 
-def _read_results(path: Path) -> tuple[dict[str, str], list[Note]]:
-    """The outcomes and notes the worker wrote, read as untrusted data: bounded, typed, known names."""
-    results, notes = {}, []
+def _read_results(path: Path) -> tuple[dict[str, str], list[Note], dict | None]:
+    """The outcomes, notes and training figures the worker wrote, read as untrusted data: bounded,
+    typed, known names."""
+    results, notes, trained = {}, [], None
     if not path.is_file() or path.is_symlink():
-        return results, notes
+        return results, notes, trained
     with path.open("rb") as stream:
         text = stream.read(_MOST_RESULT_BYTES).decode("utf-8", "replace")
     for line in text.splitlines():
@@ -87,7 +103,9 @@ def _read_results(path: Path) -> tuple[dict[str, str], list[Note]]:
             results[entry["function"]] = entry["outcome"][:2000]
         elif {"subject", "done_well", "text"} <= entry.keys():
             notes.append(Note(str(entry["subject"]), entry["done_well"] is True, str(entry["text"])[:2000]))
-    return results, notes
+        elif "trained" in entry:
+            trained = retraining.read_trained(entry)
+    return results, notes, trained
 
 
 # Inside the sandbox.
@@ -120,7 +138,9 @@ def _end_strays() -> None:
             os.kill(-1, signal.SIGKILL)  # All but this process and the namespace's first.
 
 
-def main(learner_file: str) -> None:
+def main(learner_file: str, train: list[int] | None = None) -> None:
+    """In the sandbox: the checks, the notes, then (``train``: epochs, batches or 0 for all,
+    samples) the training done again once every check passed."""
     owner = os.getpid()
     from harness import practices
 
@@ -142,7 +162,14 @@ def main(learner_file: str) -> None:
         _end_strays()
     for note in practices.notes_on(namespace):
         _write(asdict(note), owner)
+    if train and all(namespace["problem_unittests"].RESULTS.get(name) == "passed" for name in FUNCTIONS):
+        epochs, batches, samples = train
+        _write({"trained": retraining.train_again(namespace, epochs, batches or None, samples)}, owner)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    parser = argparse.ArgumentParser(description="Checks a learner's code (in a sandbox).")
+    parser.add_argument("learner_file")
+    parser.add_argument("--train", type=int, nargs=3, metavar=("EPOCHS", "BATCHES", "SAMPLES"))
+    arguments = parser.parse_args()
+    main(arguments.learner_file, arguments.train)

@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 
 from harness.quiet import native_log_lines_hidden
-from harness.review import checking, figures, rubric, samples, sandbox
+from harness.review import checking, figures, retraining, rubric, samples, sandbox
 from harness.review.code import learner_code
 from harness.review.unpack import HostileSubmission, unpack
 from harness.self_review import FILES, NOTEBOOK
@@ -49,7 +49,13 @@ class Review:
     seconds: float = 0.0
 
 
-def draft(submission: Path, work: Path, data_dir: Path, limits: sandbox.Limits) -> Review:
+def draft(
+    submission: Path,
+    work: Path,
+    data_dir: Path,
+    limits: sandbox.Limits,
+    training: retraining.Training | None = None,
+) -> Review:
     """Reviews ``submission`` (a zip, a folder or a notebook), working in the fresh folder ``work``.
 
     Args:
@@ -57,6 +63,7 @@ def draft(submission: Path, work: Path, data_dir: Path, limits: sandbox.Limits) 
         work: A folder of the reviewer's for the unpacked files and the sandbox's scratch.
         data_dir: The reviewer's data folder, where a run of the notebook left the digit classifier.
         limits: What the submission's code may use.
+        training: The training to do again, when the reviewer asks for one.
     """
     start = time.monotonic()
     review = Review(submission.name.removesuffix(".zip"), protection=sandbox.describe(limits))
@@ -66,12 +73,14 @@ def draft(submission: Path, work: Path, data_dir: Path, limits: sandbox.Limits) 
         review.refused = str(refusal)
         review.seconds = time.monotonic() - start
         return review
-    review.sections = _sections(files, work / "scratch", data_dir, limits)
+    review.sections = _sections(files, work / "scratch", data_dir, limits, training)
     review.seconds = time.monotonic() - start
     return review
 
 
-def _sections(files: Path, scratch: Path, data_dir: Path, limits: sandbox.Limits) -> list[rubric.Section]:
+def _sections(
+    files: Path, scratch: Path, data_dir: Path, limits: sandbox.Limits, training: retraining.Training | None
+) -> list[rubric.Section]:
     notebooks = sorted(files.rglob("*.ipynb"), key=lambda path: (path.name != NOTEBOOK, str(path)))
     reports = sorted(files.rglob("*.html"))
     present = {path.name for path in files.rglob("*") if path.is_file()}
@@ -84,7 +93,7 @@ def _sections(files: Path, scratch: Path, data_dir: Path, limits: sandbox.Limits
         reason = "There is no notebook to review." if not notebooks else "The notebook cannot be read."
         return [*sections, rubric.Section(reason, rubric.REQUIRES, "Submit the executed notebook.")]
     code = learner_code(notebook)
-    checked = checking.check(code, scratch, limits)
+    checked = checking.check(code, scratch, limits, training)
     sections += rubric.function_sections(checked, code)
     sections.append(rubric.hyperparameters_section(code, checked.notes))
     reported, diagnoses = figures.reported_quality(notebook), figures.reported_diagnoses(notebook)
@@ -93,13 +102,28 @@ def _sections(files: Path, scratch: Path, data_dir: Path, limits: sandbox.Limits
     measured = _measured(grids.get("digits"), data_dir)
     sections.append(
         rubric.digits_section(
-            _last(reported, "digits"), _last(in_report, "digits"), measured, diagnoses.get("digits")
+            _last(reported, "digits"),
+            _last(in_report, "digits"),
+            measured,
+            diagnoses.get("digits"),
+            _trained(checked, training),
         )
     )
     sections.append(
         rubric.faces_section(_last(reported, "faces"), _last(in_report, "faces"), diagnoses.get("faces"))
     )
     return sections
+
+
+def _trained(checked: checking.Checked, training: retraining.Training | None) -> dict | None:
+    """The training done again: its figures, or why it did not end; None when none was asked for."""
+    if training is None:
+        return None
+    if checked.trained is not None:
+        return checked.trained | {"description": training.describe()}
+    if any(result != "passed" for result in checked.results.values()) or not checked.results:
+        return {"failed": "not tried, as a check failed"}
+    return {"failed": checked.stopped or checked.error or "it ended without figures"}
 
 
 def _read(path: Path):

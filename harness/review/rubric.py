@@ -144,37 +144,55 @@ def _agreement(notebook: dict | None, report: dict | None) -> str | None:
     return None
 
 
+def _digit_figures(figures: dict) -> str:
+    return (
+        f"FD {figures['fd_of_noise']:.1%} of the noise floor (at most {DIGITS_MOST_FD_OF_NOISE:.0%}), mean "
+        f"confidence {figures['confidence']:.3f} (at least {DIGITS_LEAST_CONFIDENCE}), rarest digit "
+        f"{figures['rarest']:.1%}"
+    )
+
+
+def _look_like_digits(figures: dict) -> bool:
+    close = figures["fd_of_noise"] <= DIGITS_MOST_FD_OF_NOISE
+    return close and figures["confidence"] >= DIGITS_LEAST_CONFIDENCE
+
+
 def digits_section(
-    reported: dict | None, in_report: dict | None, measured: dict | None, diagnosis: str | None
+    reported: dict | None,
+    in_report: dict | None,
+    measured: dict | None,
+    diagnosis: str | None,
+    trained: dict | None = None,
 ) -> Section:
     """Whether the MNIST samples look like digits: the notebook's figures, checked against the
-    report's and against the last grid of samples measured again."""
+    report's, against the last grid of samples measured again and, when the reviewer asked for it,
+    against a training done again (whose figures decide when the notebook reports none)."""
     title = "The MNIST samples look like handwritten digits"
-    remeasured = ""
+    seen = []
     if measured is not None:
-        remeasured = (
-            f" Measured again on the last 25 samples shown: mean confidence {measured['confidence']:.3f}."
-        )
+        confidence = measured["confidence"]
+        seen.append(f"Measured again on the last 25 samples shown: mean confidence {confidence:.3f}.")
+    if trained is not None and "failed" in trained:
+        seen.append(f"The training asked for did not end here: {trained['failed']}.")
+        trained = None
+    if trained is not None:
+        seen.append(f"Trained again here ({trained['description']}): {_digit_figures(trained)}.")
+    worth = [Note("MNIST", False, diagnosis)] if diagnosis else []
     if reported is None:
+        evidence = " ".join(["The notebook reports no figures.", *seen])
+        if trained is not None:
+            return _with_notes(title, MEETS if _look_like_digits(trained) else REQUIRES, evidence, worth)
         if measured is None:
-            return Section(title, BY_EYE, "The notebook reports no figures and no samples could be measured.")
+            unmeasured = f"{evidence} No samples could be measured: look at them."
+            return _with_notes(title, BY_EYE, unmeasured, worth)
         met = measured["confidence"] >= DIGITS_LEAST_CONFIDENCE
-        return Section(title, MEETS if met else REQUIRES, f"The notebook reports no figures.{remeasured}")
-    evidence = (
-        f"After epoch {reported['epoch']}: FD {reported['fd_of_noise']:.1%} of the noise floor (at most "
-        f"{DIGITS_MOST_FD_OF_NOISE:.0%}), mean confidence {reported['confidence']:.3f} (at least "
-        f"{DIGITS_LEAST_CONFIDENCE}), rarest digit {reported['rarest']:.1%}.{remeasured}"
-    )
+        return _with_notes(title, MEETS if met else REQUIRES, evidence, worth)
     problems = [p for p in [_agreement(reported, in_report)] if p]
     if measured is not None and abs(measured["confidence"] - reported["confidence"]) > CONFIDENCE_TOLERANCE:
         problems.append("The samples shown do not bear out the reported confidence.")
-    met = (
-        reported["fd_of_noise"] <= DIGITS_MOST_FD_OF_NOISE
-        and reported["confidence"] >= DIGITS_LEAST_CONFIDENCE
-    )
-    worth = [Note("MNIST", False, diagnosis)] if diagnosis else []
-    verdict = MEETS if met and not problems else REQUIRES
-    return _with_notes(title, verdict, " ".join([evidence, *problems]), worth)
+    evidence = " ".join([f"After epoch {reported['epoch']}: {_digit_figures(reported)}.", *seen, *problems])
+    verdict = MEETS if _look_like_digits(reported) and not problems else REQUIRES
+    return _with_notes(title, verdict, evidence, worth)
 
 
 def faces_section(reported: dict | None, in_report: dict | None, diagnosis: str | None) -> Section:

@@ -127,19 +127,35 @@ def _as_nobody(command: list[str]) -> list[str]:
     return ["setpriv", "--reuid", str(NOBODY), "--regid", str(NOBODY), "--clear-groups", *command]
 
 
-def _readable_again() -> list[str]:
-    """What must stay visible under the hidden folders: Python, its packages and the project."""
-    places = {Path(sys.base_prefix), Path(sys.prefix), PROJECT}
-    return [arg for place in sorted(places) for arg in ("--ro-bind", str(place), str(place))]
+def _readable_again(readable: tuple[Path, ...], hidden: list[str]) -> list[str]:
+    """What must stay visible under the hidden folders: Python, its packages, the project, and the
+    reviewer's folders the command reads (``readable``), with the folders above them passable."""
+    places = sorted(
+        {Path(sys.base_prefix), Path(sys.prefix), PROJECT, *(path.resolve() for path in readable)}
+    )
+    # bwrap makes the folders above a bound one for root alone (0700): nobody could not pass.
+    above = sorted(
+        {
+            parent
+            for place in places
+            for parent in place.parents
+            if any(parent.is_relative_to(folder) and parent != Path(folder) for folder in hidden)
+        }
+    )
+    return [
+        *(arg for folder in above for arg in ("--perms", "0755", "--dir", str(folder))),
+        *(arg for place in places for arg in ("--ro-bind", str(place), str(place))),
+    ]
 
 
-def _wrapped(command: list[str], scratch: Path, kind: str) -> list[str]:
+def _wrapped(command: list[str], scratch: Path, kind: str, readable: tuple[Path, ...] = ()) -> list[str]:
     if kind == "bubblewrap":
         hidden = sorted({"/tmp", "/root", os.path.expanduser("~")} - {"/"})
         return [
             *("bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"),
+            *("--perms", "1777", "--tmpfs", "/dev/shm"),  # Shared memory, for multiprocessing's locks.
             *(arg for folder in hidden for arg in ("--tmpfs", folder)),
-            *_readable_again(),
+            *_readable_again(readable, hidden),
             *(("--bind", str(scratch), str(INSIDE)) if scratch != Path("/") else ()),
             *("--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"),
             # Root's bwrap may keep the right to change user, to become nobody; nothing more.
@@ -179,7 +195,13 @@ def prepare(scratch: Path) -> None:
         os.chown(scratch, NOBODY, NOBODY)
 
 
-def run(command: list[str], scratch: Path, limits: Limits = Limits(), kind: str | None = None) -> Outcome:
+def run(
+    command: list[str],
+    scratch: Path,
+    limits: Limits = Limits(),
+    kind: str | None = None,
+    readable: tuple[Path, ...] = (),
+) -> Outcome:
     """Runs ``command`` in ``scratch`` as a limited process, and says how it ended.
 
     Args:
@@ -188,6 +210,7 @@ def run(command: list[str], scratch: Path, limits: Limits = Limits(), kind: str 
         scratch: Its working folder, and under bubblewrap the only place it may write.
         limits: What it may use.
         kind: The isolation to use (``isolation()`` when None).
+        readable: Folders of the reviewer's it may read even where they would be hidden.
 
     Returns:
         Its outcome; a process that outlives its wall time is killed with all its children.
@@ -200,7 +223,7 @@ def run(command: list[str], scratch: Path, limits: Limits = Limits(), kind: str 
     env[OWN_PROCESSES] = "1" if kind != "none" else "0"
     start = time.monotonic()
     process = subprocess.Popen(
-        _wrapped(command, scratch, kind),
+        _wrapped(command, scratch, kind, readable),
         cwd=scratch,
         env=env,
         stdin=subprocess.DEVNULL,

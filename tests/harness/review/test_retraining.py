@@ -1,0 +1,102 @@
+"""harness/review/retraining.py and review.py --train: the learner's GAN trained again in the
+sandbox, on the reviewer's data read but never written, and its figures put in the review."""
+
+import json
+
+import pytest
+from conftest import mnist_archives
+from submissions import SOLUTIONS, executed
+
+import helper
+import review
+from harness import quality
+from harness.review import checking, retraining, rubric, sandbox
+from harness.review.code import learner_code
+
+LIMITS = sandbox.Limits(wall_seconds=300, memory_bytes=4 * 2**30)
+
+
+@pytest.fixture
+def reviewers_data(tmp_path, use_source, monkeypatch):
+    """A data folder as the reviewer's run of the notebook leaves it (small test digits), and the
+    worker told of the same test archives as this process (it imports the real table)."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    fields = {}
+    for name, archive in mnist_archives().items():
+        source = use_source(name, archive, ("http://127.0.0.1:9/never-asked",))
+        (data_dir / source.archive).write_bytes(archive)
+        fields[name] = {key: getattr(source, key) for key in ("sha256", "md5", "payload_sha256")}
+    helper.download_extract("mnist", data_dir)
+    quality.MnistJudge(data_dir, samples=64)  # Trains and caches the classifier.
+    patch = (
+        "import dataclasses, json, runpy\nfrom harness.data import sources\n"
+        f"for name, fields in json.loads({json.dumps(fields)!r}).items():\n"
+        "    sources.SOURCES[name] = dataclasses.replace(sources.SOURCES[name], **fields)\n"
+        "runpy.run_module('harness.review.checking', run_name='__main__', alter_sys=True)\n"
+    )
+    monkeypatch.setattr(checking, "WORKER", ["-P", "-c", patch])
+    return data_dir
+
+
+def listing(folder) -> dict:
+    return {str(path.relative_to(folder)): path.stat().st_mtime_ns for path in folder.rglob("*")}
+
+
+@pytest.mark.skipif(sandbox.isolation() != "bubblewrap", reason="bubblewrap is not installed")
+def test_a_training_asked_for_runs_in_the_sandbox_and_leaves_the_reviewers_data_as_it_was(
+    tmp_path, reviewers_data
+):
+    before = listing(reviewers_data)
+    code = learner_code(executed(SOLUTIONS[0].read_text()))
+    training = retraining.Training(epochs=1, max_batches=3, samples=64, data_dir=reviewers_data)
+
+    checked = checking.check(code, tmp_path / "scratch", LIMITS, training)
+
+    assert checked.error is None, checked.error
+    trained = checked.trained
+    assert trained["epoch"] == 1 and trained["step"] == 3
+    assert trained["fd_of_noise"] > 0 and 0 < trained["confidence"] <= 1 and 0 <= trained["rarest"] <= 1
+    assert listing(reviewers_data) == before  # Its cache and checkpoints went to the scratch folder.
+
+
+def test_review_py_refuses_to_train_without_the_data_and_says_how_to_get_it(tmp_path, capsys):
+    (tmp_path / "s.ipynb").write_text("{}")
+
+    assert review.main([str(tmp_path / "s.ipynb"), "--train", "2", "--data-dir", str(tmp_path)]) == 2
+
+    error = capsys.readouterr().err
+    assert f"--train needs MNIST and the digit classifier in {tmp_path}, which lacks" in error
+    assert "mnist_classifier.npz" in error
+    assert "run the notebook once (`python run_notebook.py`) first" in error
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"trained": "good"},
+        {"trained": {"epoch": 1, "step": 3, "fd_of_noise": "nan", "confidence": 0.9, "classes": [0.1] * 10}},
+        {"trained": {"epoch": 1, "step": 3, "fd_of_noise": 0.1, "confidence": 0.9, "classes": [0.1] * 3}},
+        {"trained": {"epoch": 1, "fd_of_noise": 0.1, "confidence": 0.9, "classes": [0.1] * 10}},
+    ],
+)
+def test_figures_the_worker_wrote_wrongly_are_ignored(entry):
+    assert retraining.read_trained(entry) is None
+
+
+def test_without_reported_figures_the_training_done_again_decides():
+    trained = {"epoch": 2, "step": 7500, "fd_of_noise": 0.02, "confidence": 0.9, "rarest": 0.08}
+
+    good = rubric.digits_section(None, None, None, None, trained | {"description": "2 epochs"})
+    poor = rubric.digits_section(None, None, None, None, trained | {"description": "", "fd_of_noise": 0.4})
+    failed = rubric.digits_section(None, None, None, None, {"failed": "not tried, as a check failed"})
+
+    assert good.verdict == rubric.MEETS and "Trained again here (2 epochs): FD 2.0%" in good.evidence
+    assert poor.verdict == rubric.REQUIRES
+    assert failed.verdict == rubric.BY_EYE
+    assert "The training asked for did not end here: not tried, as a check failed." in failed.evidence
+
+
+def test_a_training_is_described_as_the_reviewer_asked_for_it(tmp_path):
+    assert retraining.Training(2, None, 10_000, tmp_path).describe() == "2 epochs of all batches, seed 0"
+    assert retraining.Training(1, 600, 2_000, tmp_path).arguments() == ["--train", "1", "600", "2000"]
