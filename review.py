@@ -72,7 +72,9 @@ def review_one(submission: Path, args, limits: sandbox.Limits, training) -> Revi
         try:
             review = draft(submission, Path(work), args.data_dir, limits, training)
         except Exception as error:  # One broken submission does not stop the others' reviews.
-            review = Review(submission.name, refused=f"It could not be reviewed: {error}")
+            review = Review(
+                submission.name.removesuffix(".zip"), refused=f"It could not be reviewed: {error}"
+            )
         shutil.rmtree(work, ignore_errors=True)  # Whatever the sandbox's user left in it too.
     return review
 

@@ -83,11 +83,7 @@ def _sections(
 ) -> list[rubric.Section]:
     notebooks = sorted(files.rglob("*.ipynb"), key=lambda path: (path.name != NOTEBOOK, str(path)))
     reports = sorted(files.rglob("*.html"))
-    present = {path.name for path in files.rglob("*") if path.is_file()}
-    missing = [name for name in FILES if name not in present] + ([] if reports else [rubric.REPORT])
-    if notebooks and NOTEBOOK in missing:
-        missing.remove(NOTEBOOK)  # A notebook under another name is still the notebook.
-    sections = [rubric.files_section(missing)]
+    sections = [_files_section(files, notebooks, reports)]
     notebook = _read(notebooks[0]) if notebooks else None
     if notebook is None:
         reason = "There is no notebook to review." if not notebooks else "The notebook cannot be read."
@@ -96,23 +92,29 @@ def _sections(
     checked = checking.check(code, scratch, limits, training)
     sections += rubric.function_sections(checked, code)
     sections.append(rubric.hyperparameters_section(code, checked.notes))
+    return sections + _quality_sections(notebook, reports, data_dir, _trained(checked, training))
+
+
+def _files_section(files: Path, notebooks: list[Path], reports: list[Path]) -> rubric.Section:
+    present = {path.name for path in files.rglob("*") if path.is_file()}
+    missing = [name for name in FILES if name not in present] + ([] if reports else [rubric.REPORT])
+    if notebooks and NOTEBOOK in missing:
+        missing.remove(NOTEBOOK)  # A notebook under another name is still the notebook.
+    return rubric.files_section(missing)
+
+
+def _quality_sections(
+    notebook, reports: list[Path], data_dir: Path, trained: dict | None
+) -> list[rubric.Section]:
+    """The digits and faces sections: the figures reported, the report's, the samples measured again."""
     reported, diagnoses = figures.reported_quality(notebook), figures.reported_diagnoses(notebook)
     in_report = figures.quality_in([_report_text(reports[0])]) if reports else {}
-    grids = samples.last_grids(notebook)
-    measured = _measured(grids.get("digits"), data_dir)
-    sections.append(
-        rubric.digits_section(
-            _last(reported, "digits"),
-            _last(in_report, "digits"),
-            measured,
-            diagnoses.get("digits"),
-            _trained(checked, training),
-        )
+    measured = _measured(samples.last_grids(notebook).get("digits"), data_dir)
+    digits = rubric.digits_section(
+        _last(reported, "digits"), _last(in_report, "digits"), measured, diagnoses.get("digits"), trained
     )
-    sections.append(
-        rubric.faces_section(_last(reported, "faces"), _last(in_report, "faces"), diagnoses.get("faces"))
-    )
-    return sections
+    faces = rubric.faces_section(_last(reported, "faces"), _last(in_report, "faces"), diagnoses.get("faces"))
+    return [digits, faces]
 
 
 def _trained(checked: checking.Checked, training: retraining.Training | None) -> dict | None:

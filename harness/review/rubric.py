@@ -126,7 +126,7 @@ def hyperparameters_section(code: LearnerCode, notes: list[Note]) -> Section:
         if not isinstance(value, int | float) or not low <= value <= high:
             shown = "not set" if name not in values else f"{value!r}"
             wrong.append(f"{name} is {shown} (reviewed {low} to {high})")
-    evidence = "; ".join(wrong) or ", ".join(f"{name} = {values[name]}" for name in RANGES)
+    evidence = ("; ".join(wrong) or ", ".join(f"{name} = {values[name]}" for name in RANGES)) + "."
     subject = [n for n in notes if n.subject in RANGES]
     return _with_notes("The hyperparameters are reasonable", REQUIRES if wrong else MEETS, evidence, subject)
 

@@ -94,7 +94,7 @@ def test_hyperparameters_out_of_range_require_changes(tmp_path, checks_passing):
     hyperparameters = section(reviewed(tmp_path, zipped), "The hyperparameters")
 
     assert hyperparameters.verdict == rubric.REQUIRES
-    assert hyperparameters.evidence == "learning_rate is 0.01 (reviewed 0.0002 to 0.0008)"
+    assert hyperparameters.evidence == "learning_rate is 0.01 (reviewed 0.0002 to 0.0008)."
 
 
 def test_a_report_whose_figures_were_edited_is_said_not_to_match(tmp_path, checks_passing):
