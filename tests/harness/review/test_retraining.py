@@ -100,3 +100,14 @@ def test_without_reported_figures_the_training_done_again_decides():
 def test_a_training_is_described_as_the_reviewer_asked_for_it(tmp_path):
     assert retraining.Training(2, None, 10_000, tmp_path).describe() == "2 epochs of all batches, seed 0"
     assert retraining.Training(1, 600, 2_000, tmp_path).arguments() == ["--train", "1", "600", "2000"]
+
+
+@pytest.mark.parametrize("wrong", [["--train", "0"], ["--minutes", "0"], ["--train", "1", "--max-batches", "0"]])
+def test_review_py_refuses_numbers_it_cannot_use(tmp_path, wrong, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        review.main([str(tmp_path), *wrong])
+
+    assert stopped.value.code == 2
+    assert "--minutes takes a positive number, --train and --max-batches whole numbers from 1" in (
+        capsys.readouterr().err
+    )
