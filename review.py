@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--train", type=int, metavar="EPOCHS", help="train MNIST again (the notebook: 2)")
     parser.add_argument("--max-batches", type=int, help="with --train: batches per epoch (default all)")
     args = parser.parse_args(argv)
-    if args.minutes <= 0 or (args.train is not None and args.train < 1) or (args.max_batches or 1) < 1:
+    if args.minutes <= 0 or any(value is not None and value < 1 for value in (args.train, args.max_batches)):
         parser.error("--minutes takes a positive number, --train and --max-batches whole numbers from 1")
     try:
         submissions, training = submissions_in(args.submissions), training_asked(args)

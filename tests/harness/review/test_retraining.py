@@ -102,7 +102,10 @@ def test_a_training_is_described_as_the_reviewer_asked_for_it(tmp_path):
     assert retraining.Training(1, 600, 2_000, tmp_path).arguments() == ["--train", "1", "600", "2000"]
 
 
-@pytest.mark.parametrize("wrong", [["--train", "0"], ["--minutes", "0"], ["--train", "1", "--max-batches", "0"]])
+WRONG = [["--train", "0"], ["--minutes", "0"], ["--train", "1", "--max-batches", "0"]]
+
+
+@pytest.mark.parametrize("wrong", WRONG)
 def test_review_py_refuses_numbers_it_cannot_use(tmp_path, wrong, capsys):
     with pytest.raises(SystemExit) as stopped:
         review.main([str(tmp_path), *wrong])
