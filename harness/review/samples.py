@@ -10,6 +10,7 @@ the notebook measured, so the comparison allows for it (``CONFIDENCE_TOLERANCE``
 from __future__ import annotations
 
 import base64
+import functools
 import io
 from pathlib import Path
 
@@ -78,7 +79,12 @@ def measure_digits(grid: np.ndarray, data_dir: Path) -> dict | None:
     """
     if not (data_dir / quality.CLASSIFIER_FILE).is_file():
         return None
-    judge = quality.MnistJudge(data_dir, samples=1000)
-    probabilities = judge.predict(tiles(grid))
+    probabilities = _judge(data_dir.resolve()).predict(tiles(grid))
     counts = np.bincount(probabilities.argmax(axis=1), minlength=10)
     return {"confidence": float(probabilities.max(axis=1).mean()), "digits": counts.tolist()}
+
+
+@functools.cache
+def _judge(data_dir: Path) -> quality.MnistJudge:
+    """The digit classifier of ``data_dir``, loaded once for a batch of reviews."""
+    return quality.MnistJudge(data_dir, samples=1000)

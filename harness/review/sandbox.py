@@ -174,6 +174,15 @@ def _seen(scratch: Path, kind: str) -> Path:
     return INSIDE if kind == "bubblewrap" and scratch != Path("/") else scratch
 
 
+def _environment(scratch: Path, kind: str) -> dict[str, str]:
+    """The process's environment: none of the reviewer's secrets, its home the scratch folder."""
+    env = {name: os.environ[name] for name in KEPT_ENVIRONMENT if name in os.environ}
+    seen = str(_seen(scratch, kind))
+    env |= SETTINGS | {"HOME": seen, "TMPDIR": seen, "PYTHONPATH": str(PROJECT)}
+    env[OWN_PROCESSES] = "1" if kind != "none" else "0"
+    return env
+
+
 def _limit(limits: Limits) -> None:
     """In the child, before exec: its own process group, and the kernel's limits."""
     os.setsid()
@@ -217,15 +226,11 @@ def run(
     """
     kind = kind or isolation()
     prepare(scratch)
-    env = {name: os.environ[name] for name in KEPT_ENVIRONMENT if name in os.environ}
-    seen = str(_seen(scratch, kind))
-    env |= SETTINGS | {"HOME": seen, "TMPDIR": seen, "PYTHONPATH": str(PROJECT)}
-    env[OWN_PROCESSES] = "1" if kind != "none" else "0"
     start = time.monotonic()
     process = subprocess.Popen(
         _wrapped(command, scratch, kind, readable),
         cwd=scratch,
-        env=env,
+        env=_environment(scratch, kind),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -6,10 +6,12 @@ import zipfile
 from pathlib import Path
 
 import nbformat
-from conftest import fill_exercises
+import pytest
+from conftest import fill_exercises, zip_bytes
 
 import submission
 from harness import execution, project, self_review
+from harness.review import sandbox
 
 SOLUTIONS = sorted((Path(__file__).parents[2] / "learner_solutions").glob("*.py"))
 DIGITS = (
@@ -54,13 +56,11 @@ def packed(folder: Path, name: str, notebook) -> Path:
 def rezipped(path: Path, replace: dict[str, bytes | None]) -> Path:
     """``path`` with members replaced (or, for None, left out): a learner's edits after packing."""
     with zipfile.ZipFile(path) as bundle:
-        members = {name: bundle.read(name) for name in bundle.namelist()}
-    for name, data in replace.items():
-        if data is None:
-            members.pop(name)
-        else:
-            members[name] = data
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bundle:
-        for name, data in members.items():
-            bundle.writestr(name, data)
+        members = {name: bundle.read(name) for name in bundle.namelist()} | replace
+    path.write_bytes(zip_bytes({name: data for name, data in members.items() if data is not None}))
     return path
+
+
+needs_bubblewrap = pytest.mark.skipif(
+    sandbox.isolation() != "bubblewrap", reason="bubblewrap is not installed: apt install bubblewrap"
+)

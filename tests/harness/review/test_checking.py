@@ -2,16 +2,13 @@
 hostile ones are stopped by its limits and reported, and reach none of the reviewer's things."""
 
 import nbformat
-import pytest
 from conftest import learner_cells
-from submissions import SOLUTIONS, executed
+from submissions import SOLUTIONS, executed, needs_bubblewrap
 
 from harness.review import checking, sandbox
 from harness.review.code import learner_code
 
-pytestmark = pytest.mark.skipif(
-    sandbox.isolation() != "bubblewrap", reason="bubblewrap is not installed: apt install bubblewrap"
-)
+pytestmark = needs_bubblewrap
 LIMITS = sandbox.Limits(wall_seconds=180, cpu_seconds=30, memory_bytes=2 * 2**30, processes=128)
 # Each function does one hostile thing; the top of the first cell deletes the reviewer's folder.
 HOSTILE = """

@@ -4,7 +4,7 @@ solutions and with seeded mistakes, get the verdicts and evidence a reviewer wou
 import zipfile
 
 import pytest
-from submissions import DIGITS, FACES, SOLUTIONS, executed, packed, rezipped
+from submissions import DIGITS, FACES, SOLUTIONS, executed, needs_bubblewrap, packed, rezipped
 
 import review
 from harness import execution, project
@@ -13,9 +13,6 @@ from harness.review.code import learner_code
 from harness.self_review import NOTEBOOK, REPORT
 
 LIMITS = sandbox.Limits(wall_seconds=300, memory_bytes=3 * 2**30)
-needs_sandbox = pytest.mark.skipif(
-    sandbox.isolation() != "bubblewrap", reason="bubblewrap is not installed: apt install bubblewrap"
-)
 
 
 def verdicts(written: draft.Review) -> dict[str, str]:
@@ -45,7 +42,7 @@ def checks_passing(monkeypatch, shipped_checks):
     monkeypatch.setattr(checking, "check", lambda code, scratch, limits, training=None: shipped_checks)
 
 
-@needs_sandbox
+@needs_bubblewrap
 def test_five_learners_solutions_meet_every_section_in_one_batch(tmp_path, capsys):
     for solution in SOLUTIONS:
         packed(tmp_path, solution.stem, executed(solution.read_text()))
@@ -63,7 +60,7 @@ def test_five_learners_solutions_meet_every_section_in_one_batch(tmp_path, capsy
     assert "9. The MNIST samples look like handwritten digits" in summary
 
 
-@needs_sandbox
+@needs_bubblewrap
 def test_a_failing_function_requires_changes_whatever_the_submitted_checks_say(tmp_path):
     source = SOLUTIONS[0].read_text().replace("out = tf.tanh(logits)", "out = logits")
     zipped = packed(tmp_path, "no_tanh", executed(source))

@@ -5,7 +5,7 @@ import json
 
 import pytest
 from conftest import mnist_archives
-from submissions import SOLUTIONS, executed
+from submissions import SOLUTIONS, executed, needs_bubblewrap
 
 import helper
 import review
@@ -43,7 +43,7 @@ def listing(folder) -> dict:
     return {str(path.relative_to(folder)): path.stat().st_mtime_ns for path in folder.rglob("*")}
 
 
-@pytest.mark.skipif(sandbox.isolation() != "bubblewrap", reason="bubblewrap is not installed")
+@needs_bubblewrap
 def test_a_training_asked_for_runs_in_the_sandbox_and_leaves_the_reviewers_data_as_it_was(
     tmp_path, reviewers_data
 ):

@@ -6,12 +6,10 @@ import subprocess
 import sys
 
 import pytest
+from submissions import needs_bubblewrap
 
 from harness.review import sandbox
 
-bubblewrap = pytest.mark.skipif(
-    sandbox.isolation() != "bubblewrap", reason="bubblewrap is not installed: apt install bubblewrap"
-)
 # Without a sandbox, root's processes escape the process limit: a fork bomb would reach the machine.
 contained = pytest.mark.skipif(
     sandbox.isolation() == "none" and os.getuid() == 0, reason="no sandbox, and root ignores process limits"
@@ -79,7 +77,7 @@ def test_a_file_too_large_is_stopped_by_the_file_size_limit(tmp_path):
     assert outcome.stopped == "the file-size limit of 1 MiB"
 
 
-@bubblewrap
+@needs_bubblewrap
 def test_a_network_call_reaches_nothing(tmp_path, httpserver):
     httpserver.expect_request("/").respond_with_data("secret")
     url = httpserver.url_for("/")
@@ -91,7 +89,7 @@ def test_a_network_call_reaches_nothing(tmp_path, httpserver):
     assert httpserver.log == []
 
 
-@bubblewrap
+@needs_bubblewrap
 def test_writes_and_deletions_outside_the_scratch_folder_fail(tmp_path, reviewers_file):
     code = (
         "import pathlib, shutil, sys\n"
@@ -113,7 +111,7 @@ def test_writes_and_deletions_outside_the_scratch_folder_fail(tmp_path, reviewer
     assert (tmp_path / "scratch" / "mine.txt").read_text() == "the scratch folder is writable"
 
 
-@bubblewrap
+@needs_bubblewrap
 def test_the_reviewers_temporary_files_are_hidden(tmp_path, reviewers_file):
     look = f"import os; print(os.path.exists({str(reviewers_file)!r}), 'scratch' in os.listdir('/tmp'))"
 
