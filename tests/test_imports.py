@@ -11,12 +11,13 @@ LEARNERS = {"helper", "problem_unittests"}
 # Each layer of the package may import from the layers after it, never from one before it.
 LAYERS = [
     ("harness.execution", "harness.self_review", "harness.review", "harness.review.", "harness.mnist_run"),
+    ("harness.checks", "harness.checks."),  # The checks' halves, for the notebook and the review.
     ("harness.training", "harness.training.loop"),
     ("harness.training.",),  # The parts.
     ("harness.checkpoints", "harness.film", "harness.practices", "harness.quality", "harness.project"),
     ("harness.practices.",),  # What the notes are read from.
     ("harness.data.",),
-    ("harness.atomic", "harness.messages", "harness.quiet"),
+    ("harness.atomic", "harness.evidence", "harness.messages", "harness.quiet"),
 ]
 
 

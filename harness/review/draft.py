@@ -92,7 +92,7 @@ def _sections(
     checked = checking.check(code, scratch, limits, training)
     sections += rubric.function_sections(checked, code)
     sections.append(rubric.hyperparameters_section(code, checked.notes))
-    return sections + _quality_sections(notebook, reports, data_dir, _trained(checked, training))
+    return sections + _quality_sections(notebook, reports, data_dir, _trained(checked, training, data_dir))
 
 
 def _files_section(files: Path, notebooks: list[Path], reports: list[Path]) -> rubric.Section:
@@ -117,12 +117,17 @@ def _quality_sections(
     return [digits, faces]
 
 
-def _trained(checked: checking.Checked, training: retraining.Training | None) -> dict | None:
-    """The training done again: its figures, or why it did not end; None when none was asked for."""
+def _trained(checked: checking.Checked, training: retraining.Training | None, data_dir: Path) -> dict | None:
+    """The training done again: its samples' figures measured here, or why it did not end; None
+    when none was asked for."""
     if training is None:
         return None
+    if checked.trained is not None and "samples" in checked.trained:
+        with _quietly():
+            measured = samples.measure_trained(checked.trained["samples"], data_dir)
+        return measured | {"description": training.describe()}
     if checked.trained is not None:
-        return checked.trained | {"description": training.describe()}
+        return {"failed": checked.trained["failed"]}
     if any(result != "passed" for result in checked.results.values()) or not checked.results:
         return {"failed": "not tried, as a check failed"}
     return {"failed": checked.stopped or checked.error or "it ended without figures"}
@@ -148,7 +153,13 @@ def _last(found: dict[str, list[dict]], kind: str) -> dict | None:
 def _measured(grid, data_dir: Path) -> dict | None:
     if grid is None:
         return None
-    # The classifier's loading lines, TensorFlow's and its deprecation warnings: not the reviewer's.
+    with _quietly():
+        return samples.measure_digits(grid, data_dir)
+
+
+@contextlib.contextmanager
+def _quietly():
+    """The classifier's loading lines, TensorFlow's and its deprecation warnings: not the reviewer's."""
     with contextlib.redirect_stdout(io.StringIO()), native_log_lines_hidden(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return samples.measure_digits(grid, data_dir)
+        yield

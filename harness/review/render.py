@@ -63,6 +63,10 @@ def page(review: Review) -> str:
         title = _inline(section.title)
         verdict = f'<span class="{_CLASSES[section.verdict]}">{escape(section.verdict)}</span>'
         parts += [f"<h2>{title}: {verdict}</h2>", f"<p>{escape(section.evidence)}</p>"]
+        if section.picture:  # Ours: the samples as we measured them, re-encoded.
+            parts.append(
+                f'<p><img alt="The samples judged" src="data:image/png;base64,{section.picture}"></p>'
+            )
         items = [f'<li class="done">{escape(t)}</li>' for t in section.done_well]
         items += [f'<li class="try">{escape(t)}</li>' for t in section.worth_trying]
         if items:

@@ -1,18 +1,25 @@
 """Training the learner's GAN again on MNIST, in the sandbox, when the reviewer asks for it.
 
-The figures a notebook reports can be edited; the ones a training done here measures cannot.
-After the checks pass, the worker (``checking``) trains the learner's functions as the notebook's
-MNIST cell does (``mnist_run.train_mnist``, with the learner's hyperparameters and seed 0) and
-measures the last epoch with the digit classifier. The reviewer's data folder is read, never
-written: the sandbox's own data folder links to its MNIST files and classifier, and the cache and
-checkpoints of this run are made in the scratch folder.
+The figures a notebook reports can be edited; the ones measured here cannot. Once the judge has
+passed every function, the learner's code runs again in its sandbox (this module, as
+``python -m harness.review.retraining``) and trains as the notebook's MNIST cell does
+(``mnist_run.train_mnist``, with the learner's hyperparameters and seed 0). It leaves only its
+last samples, as an array of pixels; the reviewer's side reads them as data and measures them
+with its own digit classifier (``samples.measure_trained``), and checks that they are not copies
+of training digits. The reviewer's data folder is read, never written: the sandbox's own data
+folder links to its MNIST files and classifier, and this run's cache and checkpoints are made in
+the scratch folder.
 """
 
 from __future__ import annotations
 
-import math
+import argparse
+import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from harness.data.sources import MNIST_FILES, SOURCES
 from harness.quality import CLASSIFIER_FILE
@@ -20,6 +27,8 @@ from harness.review import sandbox
 
 DATA = "data"  # The sandbox's data folder, in its scratch folder.
 LINKED = (*(SOURCES[name].archive for name in MNIST_FILES), "mnist", CLASSIFIER_FILE)
+TRAINED_SAMPLES = "trained_samples.npy"
+_MOST_SAMPLES = 20_000
 
 
 @dataclass(frozen=True)
@@ -39,8 +48,8 @@ class Training:
     data_dir: Path
 
     def arguments(self) -> list[str]:
-        """The worker's command-line arguments for this training."""
-        return ["--train", str(self.epochs), str(self.max_batches or 0), str(self.samples)]
+        """The sandboxed run's command-line arguments for this training."""
+        return [str(self.epochs), str(self.max_batches or 0), str(self.samples)]
 
     def describe(self) -> str:
         batches = "all batches" if self.max_batches is None else f"{self.max_batches} batches"
@@ -57,30 +66,58 @@ def link_data(training: Training, scratch: Path) -> None:
     into = scratch / DATA
     sandbox.prepare(into)  # Its cache and checkpoints are the sandbox's to write.
     for name in LINKED:
-        (into / name).symlink_to(training.data_dir.resolve() / name)
+        if not (into / name).exists():
+            (into / name).symlink_to(training.data_dir.resolve() / name)
 
 
-def train_again(namespace: dict, epochs: int, max_batches: int | None, samples: int) -> dict:
-    """In the sandbox: trains the learner's functions in ``namespace``; returns the last quality."""
-    from harness.mnist_run import train_mnist
+def train_again(learner_file: str, scratch: Path, limits: sandbox.Limits, training: Training) -> tuple:
+    """Trains the learner's code in ``scratch`` in the sandbox; returns its samples, or why there are none.
 
-    history = train_mnist(namespace, 0, DATA, epochs, max_batches, samples)
-    if not history["quality"]:
-        raise RuntimeError("no epoch of the training ended")
-    scores = history["quality"][-1]
-    return {key: scores[key] for key in ("epoch", "step", "fd_of_noise", "classes", "confidence")}
+    Returns:
+        ``(samples, None)``, uint8 (n, 28, 28); or ``(None, why)`` when the training left none.
+    """
+    link_data(training, scratch)
+    command = [sys.executable, "-P", "-m", "harness.review.retraining", learner_file, *training.arguments()]
+    outcome = sandbox.run(command, scratch, limits, readable=(training.data_dir,))
+    samples = read_samples(scratch / TRAINED_SAMPLES)
+    if samples is not None:
+        return samples, None
+    lines = outcome.stderr.strip().splitlines()
+    return None, outcome.stopped or (
+        lines[-1] if lines and outcome.returncode else "it ended without samples"
+    )
 
 
-def read_trained(entry: dict) -> dict | None:
-    """The training's figures the worker wrote, checked as untrusted data, or None."""
-    trained = entry.get("trained")
-    if not isinstance(trained, dict):
+def read_samples(path: Path) -> np.ndarray | None:
+    """The samples the sandbox left, read as untrusted data: a uint8 array of digits, or None."""
+    if not path.is_file() or path.is_symlink() or path.stat().st_size > _MOST_SAMPLES * 28 * 28 + 4096:
         return None
     try:
-        figures = {key: float(trained[key]) for key in ("epoch", "step", "fd_of_noise", "confidence")}
-        classes = [float(share) for share in trained["classes"]][:10]
-    except (KeyError, TypeError, ValueError):
+        samples = np.load(path, allow_pickle=False)
+    except (ValueError, OSError, EOFError):
         return None
-    if not all(math.isfinite(value) for value in [*figures.values(), *classes]) or len(classes) != 10:
+    if samples.dtype != np.uint8 or samples.ndim != 3 or samples.shape[1:] != (28, 28) or not len(samples):
         return None
-    return figures | {"rarest": min(classes)}
+    return samples
+
+
+# Inside the sandbox.
+
+
+def main(learner_file: str, epochs: int, max_batches: int, samples: int) -> None:
+    """Trains the learner's functions as the notebook's MNIST cell does; keeps the last samples."""
+    from harness.mnist_run import train_mnist
+    from harness.review.learner import namespace_of
+
+    train_mnist(namespace_of(Path(learner_file)), 0, DATA, epochs, max_batches or None, samples)
+    kept = sorted(Path(DATA, "checkpoints").glob("mnist*/samples.npy"))
+    if kept:
+        shutil.copyfile(kept[-1], TRAINED_SAMPLES)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description="Trains a learner's GAN again (in a sandbox).")
+    parser.add_argument("learner_file")
+    parser.add_argument("numbers", type=int, nargs=3, metavar=("EPOCHS", "BATCHES", "SAMPLES"))
+    arguments = parser.parse_args()
+    main(arguments.learner_file, *arguments.numbers)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from harness.practices.note import Note
 from harness.review.checking import Checked
 from harness.review.code import LearnerCode
+from harness.review.copies import COPY_DISTANCE
 from harness.review.samples import CONFIDENCE_TOLERANCE
 from harness.self_review import (
     DIGITS_LEAST_CONFIDENCE,
@@ -39,6 +40,7 @@ class Section:
         evidence: What was seen, in a sentence or two.
         done_well: Notes on what was done well, and why it matters.
         worth_trying: Notes on what is worth trying next.
+        picture: The samples the section was judged on, as a base64 PNG, or "".
     """
 
     title: str
@@ -46,15 +48,17 @@ class Section:
     evidence: str
     done_well: tuple[str, ...] = ()
     worth_trying: tuple[str, ...] = ()
+    picture: str = ""
 
 
-def _with_notes(title: str, verdict: str, evidence: str, notes: list[Note]) -> Section:
+def _with_notes(title: str, verdict: str, evidence: str, notes: list[Note], picture: str = "") -> Section:
     return Section(
         title,
         verdict,
         evidence,
         tuple(n.text for n in notes if n.done_well)[:MOST_NOTES],
         tuple(n.text for n in notes if not n.done_well)[:MOST_NOTES],
+        picture,
     )
 
 
@@ -157,6 +161,17 @@ def _look_like_digits(figures: dict) -> bool:
     return close and figures["confidence"] >= DIGITS_LEAST_CONFIDENCE
 
 
+def _copied(found: dict | None, what: str) -> str | None:
+    """What a copy check (``copies.copies``) found, when the samples are not the generator's."""
+    if found is None or not found["copied"]:
+        return None
+    return (
+        f"{found['copies']} of {what} are copies of MNIST training digits (nearest at "
+        f"{found['nearest']:.3f}, drawn digits lie beyond {COPY_DISTANCE}): these samples are not the "
+        "generator's."
+    )
+
+
 def digits_section(
     reported: dict | None,
     in_report: dict | None,
@@ -165,34 +180,45 @@ def digits_section(
     trained: dict | None = None,
 ) -> Section:
     """Whether the MNIST samples look like digits: the notebook's figures, checked against the
-    report's, against the last grid of samples measured again and, when the reviewer asked for it,
-    against a training done again (whose figures decide when the notebook reports none)."""
+    report's, against the last grid of samples measured again (and compared with the training
+    digits) and, when the reviewer asked for it, against a training done again (whose figures
+    decide when the notebook reports none)."""
     title = "The MNIST samples look like handwritten digits"
-    seen = []
+    seen, copied = [], []
+    picture = measured.get("picture", "") if measured else ""
     if measured is not None:
         confidence = measured["confidence"]
         seen.append(f"Measured again on the last 25 samples shown: mean confidence {confidence:.3f}.")
+        if measured.get("copies") is None:
+            seen.append(
+                "They could not be compared with the training digits: MNIST is not in your data folder."
+            )
+        copied.append(_copied(measured.get("copies"), "the 25 samples shown"))
     if trained is not None and "failed" in trained:
         seen.append(f"The training asked for did not end here: {trained['failed']}.")
         trained = None
     if trained is not None:
         seen.append(f"Trained again here ({trained['description']}): {_digit_figures(trained)}.")
+        found = trained.get("copies")
+        copied.append(_copied(found, f"the {found['of']} samples checked" if found else ""))
+    copied = [problem for problem in copied if problem]
     worth = [Note("MNIST", False, diagnosis)] if diagnosis else []
     if reported is None:
-        evidence = " ".join(["The notebook reports no figures.", *seen])
+        evidence = " ".join(["The notebook reports no figures.", *seen, *copied])
         if trained is not None:
-            return _with_notes(title, MEETS if _look_like_digits(trained) else REQUIRES, evidence, worth)
+            met = _look_like_digits(trained) and not copied
+            return _with_notes(title, MEETS if met else REQUIRES, evidence, worth, picture)
         if measured is None:
             unmeasured = f"{evidence} No samples could be measured: look at them."
             return _with_notes(title, BY_EYE, unmeasured, worth)
-        met = measured["confidence"] >= DIGITS_LEAST_CONFIDENCE
-        return _with_notes(title, MEETS if met else REQUIRES, evidence, worth)
-    problems = [p for p in [_agreement(reported, in_report)] if p]
+        met = measured["confidence"] >= DIGITS_LEAST_CONFIDENCE and not copied
+        return _with_notes(title, MEETS if met else REQUIRES, evidence, worth, picture)
+    problems = [p for p in [_agreement(reported, in_report)] if p] + copied
     if measured is not None and abs(measured["confidence"] - reported["confidence"]) > CONFIDENCE_TOLERANCE:
         problems.append("The samples shown do not bear out the reported confidence.")
     evidence = " ".join([f"After epoch {reported['epoch']}: {_digit_figures(reported)}.", *seen, *problems])
     verdict = MEETS if _look_like_digits(reported) and not problems else REQUIRES
-    return _with_notes(title, verdict, evidence, worth)
+    return _with_notes(title, verdict, evidence, worth, picture)
 
 
 def faces_section(reported: dict | None, in_report: dict | None, diagnosis: str | None) -> Section:

@@ -18,6 +18,7 @@ import numpy as np
 from PIL import Image
 
 from harness import quality
+from harness.review import copies
 
 CAPTION = "Samples after epoch"
 TILE = 28
@@ -25,6 +26,7 @@ MOST_PIXELS = 2048 * 2048  # A grid of samples is a few hundred pixels wide; mor
 # Mean confidence over 25 samples against the notebook's over 2,000: a reported figure further
 # from the measured one than this is not what the samples show.
 CONFIDENCE_TOLERANCE = 0.15
+COPY_CHECKED = 1000  # Of a training done again's samples, those checked for copies.
 
 
 def last_grids(notebook) -> dict[str, np.ndarray]:
@@ -72,7 +74,8 @@ def tiles(grid: np.ndarray) -> np.ndarray:
 
 
 def measure_digits(grid: np.ndarray, data_dir: Path) -> dict | None:
-    """The digit classifier's ``confidence`` and ``digits`` (how many of each) on a grid's samples.
+    """The digit classifier's ``confidence`` and ``digits`` (how many of each) on a grid's samples,
+    with ``copies`` (``copies.copies``: how many are training digits) and the ``picture`` measured.
 
     Returns:
         None when ``data_dir`` has no trained classifier (run the notebook once to train it).
@@ -81,7 +84,29 @@ def measure_digits(grid: np.ndarray, data_dir: Path) -> dict | None:
         return None
     probabilities = _judge(data_dir.resolve()).predict(tiles(grid))
     counts = np.bincount(probabilities.argmax(axis=1), minlength=10)
-    return {"confidence": float(probabilities.max(axis=1).mean()), "digits": counts.tolist()}
+    measured = {"confidence": float(probabilities.max(axis=1).mean()), "digits": counts.tolist()}
+    return measured | {"copies": copies.copies(_digits(tiles(grid)), data_dir), "picture": picture(grid)}
+
+
+def picture(grid: np.ndarray, scale: int = 2) -> str:
+    """The grid as we decoded it, re-encoded as a small PNG (base64) for the review's page."""
+    image = Image.fromarray(grid).resize((grid.shape[1] * scale, grid.shape[0] * scale), Image.NEAREST)
+    stream = io.BytesIO()
+    image.save(stream, format="PNG", optimize=True)
+    return base64.b64encode(stream.getvalue()).decode("ascii")
+
+
+def measure_trained(samples: np.ndarray, data_dir: Path) -> dict:
+    """The figures of the samples a training done again left (uint8, (n, 28, 28)), measured here:
+    ``fd_of_noise``, ``confidence``, ``rarest`` and ``copies``."""
+    scores = _judge(data_dir.resolve()).evaluate(samples[..., None].astype(np.float32) / 127.5 - 1)
+    found = {key: scores[key] for key in ("fd_of_noise", "confidence")} | {"rarest": min(scores["classes"])}
+    return found | {"copies": copies.copies(samples[:COPY_CHECKED], data_dir)}
+
+
+def _digits(samples: np.ndarray) -> np.ndarray:
+    """Samples in [-1, 1] (n, 28, 28, 1) as uint8 digits (n, 28, 28)."""
+    return np.clip(np.round((samples[..., 0] + 1) * 127.5), 0, 255).astype(np.uint8)
 
 
 @functools.cache

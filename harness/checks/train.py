@@ -1,0 +1,271 @@
+"""The check of ``train``: it trains both networks in its session, on real images scaled to [-1, 1].
+
+The evidence is a short training of random images, run as the notebook's training cells run
+``train``, and recorded from the session's side: the graph, every variable when the first epoch
+began, each session call after it (what it fetched and what it fed) and the trained weights. The
+verdict judges the record; a record read back from a file is replayed first, from the same
+weights with the same feeds, and must give the same trained weights (so it is what the graph did).
+"""
+
+import numpy as np
+import tensorflow.compat.v1 as tf
+
+from harness.checks.common import RNG_SEED, call, require
+from harness.evidence import Evidence, EvidenceError, name_of
+from harness.training import Run
+
+CASES = ((2, 8, 16),)  # (epochs, batch size, z_dim).
+_FILM = "run_z"  # The run's own noise placeholder, for its film: not what train feeds.
+
+
+def data() -> np.ndarray:
+    """The random images in [-0.5, 0.5] train is given, one pixel at each end of the range."""
+    images = np.random.default_rng(RNG_SEED).uniform(-0.5, 0.5, (48, 28, 28, 1)).astype(np.float32)
+    images[0, 0, 0], images[0, 0, 1] = -0.5, 0.5
+    return images
+
+
+class _RandomImages:
+    """``data()``, served as helper.Dataset serves batches, telling ``on_batch`` of each epoch and batch."""
+
+    image_mode = "L"
+
+    def __init__(self, images, on_batch):
+        self.images, self.shape, self.on_batch = images, images.shape, on_batch
+
+    def get_batches(self, batch_size):
+        self.on_batch("epoch")
+        for start in range(0, len(self.images) - batch_size + 1, batch_size):
+            self.on_batch("batch")
+            yield self.images[start : start + batch_size]
+
+
+def _fetch_name(fetch) -> str | None:
+    """A fetch's graph name: a variable's is its value's; None for what has no name."""
+    if isinstance(fetch, str):
+        return fetch
+    return name_of(fetch._as_graph_element() if hasattr(fetch, "_as_graph_element") else fetch)
+
+
+class _Recorder:
+    """Records train's session from its first epoch on: the weights then, and each call after."""
+
+    def __init__(self, session):
+        self.session, self.run = session, session.run
+        graph = session.graph
+        self.global_ = graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES)
+        self.roles = {"global": [v.name for v in self.global_], "calls": [], "after_calls": 0, "after": []}
+        self.arrays = {f"before_{i}": value for i, value in enumerate(self.run(self.global_))}
+        session.run = self.recording_run  # Seen only while get_batches runs: the session is train's.
+
+    def recording_run(self, fetches, feed_dict=None, **kwargs):
+        names = [_fetch_name(fetch) for fetch in tf.nest.flatten(fetches)]
+        index, fed = len(self.roles["calls"]), []
+        for j, (key, value) in enumerate((feed_dict or {}).items()):
+            fed.append(name_of(self.session.graph.as_graph_element(key)))
+            self.arrays[f"feed_{index}_{j}"] = np.asarray(value)
+        self.roles["calls"].append({"fetches": names, "feeds": fed})
+        return self.run(fetches, feed_dict=feed_dict, **kwargs)
+
+    def mark(self):
+        """The trained weights now, after the calls so far."""
+        trainable = self.session.graph.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES)
+        self.roles["after"] = [v.name for v in trainable]
+        self.roles["after_calls"] = len(self.roles["calls"])
+        for i, value in enumerate(self.run(trainable)):
+            self.arrays[f"after_{i}"] = value
+
+
+def scaffold(case):
+    """Nothing of ours in the graph: train builds its own model."""
+    return {}
+
+
+def _sampler(namespace, channels):
+    """Draws with the notebook's generator in inference mode, as the notebook's training runs do."""
+    generator = namespace.get("generator")
+    return None if generator is None else (lambda z: generator(z, channels, is_train=False))
+
+
+def evidence(train, case, handles):
+    """Runs ``train`` on ``data()`` as the notebook's training cells call it, recording its session."""
+    epochs, batch_size, z_dim = case
+    state = {"epochs": 0, "recorder": None}
+
+    def on_batch(event):
+        sess = tf.get_default_session()
+        require(
+            sess is not None,
+            "train should iterate get_batches inside `with tf.Session() as sess:` (the notebook draws "
+            "samples and saves checkpoints in that session).",
+        )
+        if event == "epoch":
+            state["epochs"] += 1
+            state["recorder"] = state["recorder"] or _Recorder(sess)
+        else:  # What the batches before this one did.
+            state["recorder"].mark()
+
+    namespace = getattr(train, "__globals__", {})
+    run = Run(
+        "check",
+        _RandomImages(data(), on_batch),
+        epochs=epochs,
+        batch_size=batch_size,
+        z_dim=z_dim,
+        sampler=_sampler(namespace, 1),
+        show_every=2,
+        film_size=4,
+        verbose=False,
+    )
+    description = f"train({epochs}, {batch_size}, {z_dim}, 0.0005, 0.5, get_batches, data_shape, 'L')"
+    with run:
+        # A train that trains but returns nothing is accepted.
+        returned = call(
+            description,
+            train,
+            epochs,
+            batch_size,
+            z_dim,
+            0.0005,
+            0.5,
+            run.get_batches,
+            run.data_shape,
+            "L",
+            returns=False,
+        )
+    recorder = state["recorder"]
+    require(
+        recorder is not None,
+        "train never went through the batches of get_batches(batch_size). If you have not written it yet, "
+        "fill in its `# TODO` parts: build the model, then for each epoch and each batch of "
+        "get_batches(batch_size), run both optimizers.",
+    )
+    history = run.history(returned)
+    losses = [float(loss) for loss in history["d_loss"] + history["g_loss"]]
+    roles = recorder.roles | {"epochs": state["epochs"], "losses": losses}
+    return Evidence(recorder.session.graph, roles, recorder.arrays)
+
+
+def _check_losses(losses):
+    losses = np.asarray(losses, dtype=np.float64)
+    require(np.all(np.isfinite(losses)), f"train's losses are not all finite: {losses.tolist()}.")
+
+
+def verify(evidence, case, rng):
+    """Judges the record: two epochs, both networks trained, finite losses, real images in [-1, 1].
+
+    Returns:
+        What train fed: ``{"real": (low, high), "noise": (low, high, std)}``, for the notes.
+    """
+    epochs = case[0]
+    roles = evidence.roles
+    require(
+        roles.get("epochs") == epochs,
+        f"train(epoch_count={epochs}, ...) went through {roles.get('epochs')} epoch(s) of get_batches, or "
+        "stopped one early: call get_batches(batch_size) once per epoch and take all its batches.",
+    )
+    trainable = _trainable(evidence)
+    require(
+        any(name.startswith("generator/") for name in trainable)
+        and any(name.startswith("discriminator/") for name in trainable),
+        "train built no networks: in its `# TODO: Build the model` part, call model_inputs, model_loss "
+        "and model_opt.",
+    )
+    losses = roles.get("losses")
+    _check_losses(losses if isinstance(losses, list) else [])
+    before = dict(zip(roles["global"], (evidence.array(f"before_{i}") for i in range(len(roles["global"])))))
+    after = {name: evidence.array(f"after_{i}") for i, name in enumerate(trainable)}
+    if evidence.imported:
+        _replay(evidence, before, after)
+    for scope in ("discriminator", "generator"):
+        changes = [np.abs(after[n] - before[n]).max() for n in trainable if n.startswith(f"{scope}/")]
+        require(
+            all(np.isfinite(c) for c in changes), f"The {scope}'s weights became NaN or infinite in training."
+        )
+        require(
+            max(changes) > 0, f"train did not change the {scope}'s weights: run its training op every batch."
+        )
+    real, noise = _fed(evidence, case)
+    feeds = {}
+    if real:
+        low, high = min(float(v.min()) for v in real), max(float(v.max()) for v in real)
+        require(
+            low < -0.99 and high > 0.99 and low >= -1.0001 and high <= 1.0001,
+            f"train fed real images from {low:.2f} to {high:.2f}; get_batches gives -0.5 to 0.5, and the "
+            "generator's tanh gives -1 to 1: feed batch_images * 2 (otherwise the samples come out grey).",
+        )
+        feeds["real"] = (low, high)
+    if noise:
+        values = np.concatenate([np.asarray(v, np.float64).ravel() for v in noise])
+        feeds["noise"] = (float(values.min()), float(values.max()), float(values.std()))
+    return feeds
+
+
+def _trainable(evidence) -> list[str]:
+    """The trained variables' names: the graph's own trainable variables, all in the record."""
+    roles = evidence.roles
+    names = roles.get("after")
+    declared = set(evidence.variables(tf.GraphKeys.TRAINABLE_VARIABLES))
+    if not isinstance(names, list) or not isinstance(roles.get("global"), list):
+        raise EvidenceError("the record names no variables")
+    if evidence.imported and (set(names) != declared or not declared <= set(roles["global"])):
+        raise EvidenceError("the recorded weights are not the graph's trainable variables")
+    return names
+
+
+def _calls(evidence):
+    """The recorded session calls, as (fetch names, {feed name: value})."""
+    calls = evidence.roles.get("calls")
+    if not isinstance(calls, list):
+        raise EvidenceError("the session calls are not recorded")
+    for i, made in enumerate(calls):
+        if (
+            not isinstance(made, dict)
+            or not isinstance(made.get("fetches"), list)
+            or not isinstance(made.get("feeds"), list)
+        ):
+            raise EvidenceError("a session call is malformed")
+        yield made["fetches"], {name: evidence.array(f"feed_{i}_{j}") for j, name in enumerate(made["feeds"])}
+
+
+def _fed(evidence, case):
+    """What train fed: the real images (4-d), and its noise (z_dim wide); not the film's noise."""
+    real, noise = [], []
+    for _, feeds in _calls(evidence):
+        for name, value in feeds.items():
+            if _FILM in str(name):
+                continue
+            if value.ndim == 4:
+                real.append(value)
+            elif value.shape[1:] == (case[2],):
+                noise.append(value)
+    return real, noise
+
+
+def _replay(evidence, before, after):
+    """Runs the recorded calls again from the recorded weights: they must give the recorded weights.
+
+    Raises:
+        EvidenceError: They do not, or the record does not fit the graph.
+    """
+    variables = evidence.variables()
+    calls = list(_calls(evidence))[: evidence.roles.get("after_calls", 0)]
+    with tf.Session(graph=evidence.graph) as sess:
+        sess.run(tf.global_variables_initializer())
+        for name, value in before.items():
+            if name not in variables:
+                raise EvidenceError(f"the record names a variable the graph lacks: {name!r:.80}")
+            variables[name].load(value, sess)
+        for fetches, feeds in calls:
+            elements = [evidence.element(name, operation=True) for name in fetches]
+            try:
+                sess.run(elements, {evidence.element(name): value for name, value in feeds.items()})
+            except (tf.errors.OpError, ValueError, TypeError) as error:
+                raise EvidenceError(
+                    f"a recorded session call does not run again: {type(error).__name__}"
+                ) from error
+        replayed = sess.run([variables[name] for name in after])
+    for (name, recorded), again in zip(after.items(), replayed):
+        change = np.abs(recorded - before[name]).max() if recorded.shape == before[name].shape else np.inf
+        if recorded.shape != again.shape or not np.abs(again - recorded).max() <= 1e-5 + 0.05 * change:
+            raise EvidenceError(f"replaying its session calls does not give the weights it reported ({name})")
