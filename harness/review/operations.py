@@ -49,11 +49,12 @@ RandomStandardNormal RandomUniform TruncatedNormal StatelessRandomNormal Statele
 StatelessTruncatedNormal
 """
 ALLOWED = frozenset(" ".join([_ARITHMETIC, _LAYERS, _ARRAYS, _STATE]).split())
-_OURS_ONLY = ("_class",)  # Attributes TensorFlow adds as the graph grows (colocation), not ours.
+# TensorFlow's own annotations (colocation, control dependencies), added as the graph grows: not ours.
+_ANNOTATION = "_"
 
 
 def _same(ours, theirs) -> bool:
-    attributes = {key for key in {*ours.attr, *theirs.attr} if not key.startswith(_OURS_ONLY)}
+    attributes = {key for key in {*ours.attr, *theirs.attr} if not key.startswith(_ANNOTATION)}
     return (
         ours.op == theirs.op
         and list(ours.input) == list(theirs.input)
