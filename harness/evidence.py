@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import tensorflow.compat.v1 as tf
+from google.protobuf.message import DecodeError
 
 # The collections a check reads; a graph's others (savers, summaries, contexts) are not exported.
 COLLECTIONS = (tf.GraphKeys.GLOBAL_VARIABLES, tf.GraphKeys.TRAINABLE_VARIABLES, tf.GraphKeys.UPDATE_OPS)
@@ -119,7 +120,7 @@ def read(folder: Path, stem: str, allowed_ops: frozenset[str]) -> Evidence:
     try:
         meta.ParseFromString(_bounded(folder / f"{stem}.meta", MOST_GRAPH_BYTES))
         roles = json.loads(_bounded(folder / f"{stem}.json", MOST_ROLES_BYTES))
-    except (ValueError, RuntimeError) as error:  # protobuf's DecodeError is a ValueError.
+    except (DecodeError, ValueError, RuntimeError) as error:
         raise EvidenceError(f"{stem}'s evidence is malformed: {type(error).__name__}") from error
     if not isinstance(roles, dict):
         raise EvidenceError(f"{stem}'s roles are not a JSON object")

@@ -78,6 +78,9 @@ def check(
     failures, notes = _read_claims(scratch / CLAIMS_FILE)
     judged = judging.judge(scratch / EVIDENCE, failures, scratch.parent / f"{scratch.name}-judge", limits)
     results = judged.results
+    if outcome.stopped is None and outcome.returncode == 0:  # It ended, yet left nothing of these.
+        for name in FUNCTIONS:
+            results.setdefault(name, f"{judging.UNVERIFIED}: no evidence of it was made.")
     for name, result in results.items():
         limit = sandbox.ran_into(result, limits)
         if limit:  # The check's message names the error; the review names the limit behind it.
