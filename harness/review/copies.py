@@ -18,10 +18,10 @@ from harness.data.extract import read_idx
 from harness.data.sources import SOURCES
 
 # Below this RMS distance from its nearest training digit, a sample is a copy (docs/review.md).
-COPY_DISTANCE = 0.10
+COPY_DISTANCE = 0.045
 # More copies than this among the samples and they are not the generator's (a few at random
 # could be chance; docs/review.md gives how often honest samples come this close).
-MOST_COPIES_SHARE = 0.10
+MOST_COPIES_SHARE = 0.20
 _SHIFTS = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
 _CHUNK = 256
 
