@@ -28,6 +28,8 @@ from harness.review import sandbox
 DATA = "data"  # The sandbox's data folder, in its scratch folder.
 LINKED = (*(SOURCES[name].archive for name in MNIST_FILES), "mnist", CLASSIFIER_FILE)
 TRAINED_SAMPLES = "trained_samples.npy"
+# How Python runs the training in the sandbox (as ``checking.WORKER``: the scratch folder off the path).
+WORKER = ["-P", "-m", "harness.review.retraining"]
 _MOST_SAMPLES = 20_000
 
 
@@ -77,7 +79,7 @@ def train_again(learner_file: str, scratch: Path, limits: sandbox.Limits, traini
         ``(samples, None)``, uint8 (n, 28, 28); or ``(None, why)`` when the training left none.
     """
     link_data(training, scratch)
-    command = [sys.executable, "-P", "-m", "harness.review.retraining", learner_file, *training.arguments()]
+    command = [sys.executable, *WORKER, learner_file, *training.arguments()]
     outcome = sandbox.run(command, scratch, limits, readable=(training.data_dir,))
     samples = read_samples(scratch / TRAINED_SAMPLES)
     if samples is not None:

@@ -3,6 +3,7 @@ sandbox, on the reviewer's data read but never written, and its figures put in t
 
 import json
 
+import numpy as np
 import pytest
 from conftest import mnist_archives
 from submissions import SOLUTIONS, executed, needs_bubblewrap
@@ -10,7 +11,7 @@ from submissions import SOLUTIONS, executed, needs_bubblewrap
 import helper
 import review
 from harness import quality
-from harness.review import checking, retraining, rubric, sandbox
+from harness.review import checking, retraining, rubric, samples, sandbox
 from harness.review.code import learner_code
 
 LIMITS = sandbox.Limits(wall_seconds=300, memory_bytes=4 * 2**30)
@@ -29,13 +30,14 @@ def reviewers_data(tmp_path, use_source, monkeypatch):
         fields[name] = {key: getattr(source, key) for key in ("sha256", "md5", "payload_sha256")}
     helper.download_extract("mnist", data_dir)
     quality.MnistJudge(data_dir, samples=64)  # Trains and caches the classifier.
-    patch = (
-        "import dataclasses, json, runpy\nfrom harness.data import sources\n"
-        f"for name, fields in json.loads({json.dumps(fields)!r}).items():\n"
-        "    sources.SOURCES[name] = dataclasses.replace(sources.SOURCES[name], **fields)\n"
-        "runpy.run_module('harness.review.checking', run_name='__main__', alter_sys=True)\n"
-    )
-    monkeypatch.setattr(checking, "WORKER", ["-P", "-c", patch])
+    for module, name in ((checking, "checking"), (retraining, "retraining")):
+        patch = (
+            "import dataclasses, json, runpy\nfrom harness.data import sources\n"
+            f"for name, fields in json.loads({json.dumps(fields)!r}).items():\n"
+            "    sources.SOURCES[name] = dataclasses.replace(sources.SOURCES[name], **fields)\n"
+            f"runpy.run_module('harness.review.{name}', run_name='__main__', alter_sys=True)\n"
+        )
+        monkeypatch.setattr(module, "WORKER", ["-P", "-c", patch])
     return data_dir
 
 
@@ -54,8 +56,9 @@ def test_a_training_asked_for_runs_in_the_sandbox_and_leaves_the_reviewers_data_
     checked = checking.check(code, tmp_path / "scratch", LIMITS, training)
 
     assert checked.error is None, checked.error
-    trained = checked.trained
-    assert trained["epoch"] == 1 and trained["step"] == 3
+    left = checked.trained["samples"]  # Pixels only: the figures are measured on the reviewer's side.
+    assert left.dtype == np.uint8 and left.shape == (64, 28, 28)
+    trained = samples.measure_trained(left, reviewers_data)
     assert trained["fd_of_noise"] > 0 and 0 < trained["confidence"] <= 1 and 0 <= trained["rarest"] <= 1
     assert listing(reviewers_data) == before  # Its cache and checkpoints went to the scratch folder.
 
@@ -72,16 +75,19 @@ def test_review_py_refuses_to_train_without_the_data_and_says_how_to_get_it(tmp_
 
 
 @pytest.mark.parametrize(
-    "entry",
+    "left",
     [
-        {"trained": "good"},
-        {"trained": {"epoch": 1, "step": 3, "fd_of_noise": "nan", "confidence": 0.9, "classes": [0.1] * 10}},
-        {"trained": {"epoch": 1, "step": 3, "fd_of_noise": 0.1, "confidence": 0.9, "classes": [0.1] * 3}},
-        {"trained": {"epoch": 1, "fd_of_noise": 0.1, "confidence": 0.9, "classes": [0.1] * 10}},
+        np.zeros((4, 28, 28), np.float32),
+        np.zeros((4, 28, 27), np.uint8),
+        np.zeros((0, 28, 28), np.uint8),
+        np.array([{"a": 1}], dtype=object),
     ],
+    ids=["floats", "not 28x28", "empty", "pickled objects"],
 )
-def test_figures_the_worker_wrote_wrongly_are_ignored(entry):
-    assert retraining.read_trained(entry) is None
+def test_samples_the_sandbox_left_wrongly_are_ignored(tmp_path, left):
+    np.save(tmp_path / "left.npy", left, allow_pickle=True)
+
+    assert retraining.read_samples(tmp_path / "left.npy") is None
 
 
 def test_without_reported_figures_the_training_done_again_decides():
@@ -99,7 +105,7 @@ def test_without_reported_figures_the_training_done_again_decides():
 
 def test_a_training_is_described_as_the_reviewer_asked_for_it(tmp_path):
     assert retraining.Training(2, None, 10_000, tmp_path).describe() == "2 epochs of all batches, seed 0"
-    assert retraining.Training(1, 600, 2_000, tmp_path).arguments() == ["--train", "1", "600", "2000"]
+    assert retraining.Training(1, 600, 2_000, tmp_path).arguments() == ["1", "600", "2000"]
 
 
 WRONG = [["--train", "0"], ["--minutes", "0"], ["--train", "1", "--max-batches", "0"]]
