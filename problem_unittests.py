@@ -25,7 +25,7 @@ with native_log_lines_hidden():
     import tensorflow.compat.v1 as tf
 
 from harness.checks import CheckFailed, NotWrittenYet, check_here, require_tf_v1, require_written
-from harness.checks.common import as_failure, name_of
+from harness.checks.common import as_failure, function_name
 from harness.messages import show_briefly
 from harness.training import TrainingDiverged
 
@@ -77,7 +77,7 @@ def _check(check):
                 if isinstance(error, TrainingDiverged)
                 else (f"failed: {type(error).__name__}")
             )
-            raise as_failure(error, name_of(function)) from error
+            raise as_failure(error, function_name(function)) from error
         RESULTS[name] = "passed"
         print("Tests Passed")
         return result

@@ -3,9 +3,9 @@
 Each check of ``problem_unittests`` comes in two halves: one calls the learner's function on a
 graph of ours and returns its ``Evidence``; the other judges that evidence. In the notebook both
 run in one process, on the live graph. A review runs them apart: the first in the learner's
-sandbox, which ``write``\\ s the evidence (a ``MetaGraphDef``, JSON and arrays: data, not code);
-the second in a process that never loads the learner's code, which ``read``\\ s it back into a
-graph of its own, refusing any op outside an allow-list, and judges it there.
+sandbox, which writes the evidence out (``write``: a ``MetaGraphDef``, JSON and arrays: data, not
+code); the second in a process that never loads the learner's code, which reads it back
+(``read``) into a graph of its own, refusing any op outside an allow-list, and judges it there.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ def require(condition, message):
         raise CheckFailed(message)
 
 
-def name_of(function):
+def function_name(function):
     """The name of the learner's function, through functools.partial."""
     function = function.func if isinstance(function, functools.partial) else function
     return getattr(function, "__name__", None) or type(function).__name__
@@ -67,7 +67,7 @@ def call(description, function, *args, returns=True):
 
     With ``returns``, a result of None (or Nones) says the function is not written yet.
     """
-    name = name_of(function)
+    name = function_name(function)
     try:
         result = function(*args)
     except CheckFailed:

@@ -232,6 +232,27 @@ def _verify_wiring(d_loss, g_loss, real_logits, fake_logits):
     )
 
 
+def _check_term(loss, kind, scale, labels):
+    """One term of a loss is a positive multiple of a cross-entropy, with the labels it needs."""
+    require(
+        scale is not None,
+        f"{loss} is not a sigmoid cross-entropy of the discriminator's logits on the {kind} "
+        "images. Pass the logits (not the sigmoid output) to "
+        "tf.nn.sigmoid_cross_entropy_with_logits, and average with tf.reduce_mean.",
+    )
+    require(
+        scale > 0,
+        f"{loss} gets smaller as the discriminator's cross-entropy on the {kind} images "
+        "grows: minimize the cross-entropy itself, not its negative"
+        + (
+            " (the minimax loss log(1 - D(G(z))) does that: use labels 1 instead)."
+            if loss == "g_loss"
+            else "."
+        ),
+    )
+    _check_labels(loss, kind, labels)
+
+
 def _verify_labels(graph, input_real, input_z, d_loss, g_loss, real_logits, fake_logits, rng):
     """Reads each loss's terms as cross-entropies of the logits, at two batch sizes."""
     out_channel_dim = input_real.shape.as_list()[-1]
@@ -256,23 +277,7 @@ def _verify_labels(graph, input_real, input_z, d_loss, g_loss, real_logits, fake
                 for kind, (scale, labels) in _cross_entropy_terms(
                     sess, tensor, kinds, feed, count, rng
                 ).items():
-                    require(
-                        scale is not None,
-                        f"{loss} is not a sigmoid cross-entropy of the discriminator's logits on the {kind} "
-                        "images. Pass the logits (not the sigmoid output) to "
-                        "tf.nn.sigmoid_cross_entropy_with_logits, and average with tf.reduce_mean.",
-                    )
-                    require(
-                        scale > 0,
-                        f"{loss} gets smaller as the discriminator's cross-entropy on the {kind} images "
-                        "grows: minimize the cross-entropy itself, not its negative"
-                        + (
-                            " (the minimax loss log(1 - D(G(z))) does that: use labels 1 instead)."
-                            if loss == "g_loss"
-                            else "."
-                        ),
-                    )
-                    _check_labels(loss, kind, labels)
+                    _check_term(loss, kind, scale, labels)
                     scales.setdefault((loss, kind), []).append(scale)
     for (loss, kind), (small, large) in scales.items():
         require(

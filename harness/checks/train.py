@@ -55,10 +55,9 @@ class _Recorder:
 
     def __init__(self, session):
         self.session, self.run = session, session.run
-        graph = session.graph
-        self.global_ = graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES)
-        self.roles = {"global": [v.name for v in self.global_], "calls": [], "after_calls": 0, "after": []}
-        self.arrays = {f"before_{i}": value for i, value in enumerate(self.run(self.global_))}
+        variables = session.graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES)
+        self.roles = {"global": [v.name for v in variables], "calls": [], "after_calls": 0, "after": []}
+        self.arrays = {f"before_{i}": value for i, value in enumerate(self.run(variables))}
         session.run = self.recording_run  # Seen only while get_batches runs: the session is train's.
 
     def recording_run(self, fetches, feed_dict=None, **kwargs):
@@ -90,9 +89,28 @@ def _sampler(namespace, channels):
     return None if generator is None else (lambda z: generator(z, channels, is_train=False))
 
 
+def _train_once(train, case, on_batch):
+    """Calls ``train`` as the notebook's training cells do, on ``data()`` told to ``on_batch``."""
+    epochs, batch_size, z_dim = case
+    run = Run(
+        "check",
+        _RandomImages(data(), on_batch),
+        epochs=epochs,
+        batch_size=batch_size,
+        z_dim=z_dim,
+        sampler=_sampler(getattr(train, "__globals__", {}), 1),
+        show_every=2,
+        film_size=4,
+        verbose=False,
+    )
+    description = f"train({epochs}, {batch_size}, {z_dim}, 0.0005, 0.5, get_batches, data_shape, 'L')"
+    arguments = (epochs, batch_size, z_dim, 0.0005, 0.5, run.get_batches, run.data_shape, "L")
+    with run:  # A train that trains but returns nothing is accepted.
+        return run, call(description, train, *arguments, returns=False)
+
+
 def evidence(train, case, handles):
     """Runs ``train`` on ``data()`` as the notebook's training cells call it, recording its session."""
-    epochs, batch_size, z_dim = case
     state = {"epochs": 0, "recorder": None}
 
     def on_batch(event):
@@ -108,34 +126,7 @@ def evidence(train, case, handles):
         else:  # What the batches before this one did.
             state["recorder"].mark()
 
-    namespace = getattr(train, "__globals__", {})
-    run = Run(
-        "check",
-        _RandomImages(data(), on_batch),
-        epochs=epochs,
-        batch_size=batch_size,
-        z_dim=z_dim,
-        sampler=_sampler(namespace, 1),
-        show_every=2,
-        film_size=4,
-        verbose=False,
-    )
-    description = f"train({epochs}, {batch_size}, {z_dim}, 0.0005, 0.5, get_batches, data_shape, 'L')"
-    with run:
-        # A train that trains but returns nothing is accepted.
-        returned = call(
-            description,
-            train,
-            epochs,
-            batch_size,
-            z_dim,
-            0.0005,
-            0.5,
-            run.get_batches,
-            run.data_shape,
-            "L",
-            returns=False,
-        )
+    run, returned = _train_once(train, case, on_batch)
     recorder = state["recorder"]
     require(
         recorder is not None,
@@ -180,6 +171,12 @@ def verify(evidence, case, rng):
     after = {name: evidence.array(f"after_{i}") for i, name in enumerate(trainable)}
     if evidence.imported:
         _replay(evidence, before, after)
+    _check_trained(trainable, before, after)
+    return _feeds(*_fed(evidence, case))
+
+
+def _check_trained(trainable, before, after):
+    """Both networks' weights changed in training, and stayed finite."""
     for scope in ("discriminator", "generator"):
         changes = [np.abs(after[n] - before[n]).max() for n in trainable if n.startswith(f"{scope}/")]
         require(
@@ -188,7 +185,10 @@ def verify(evidence, case, rng):
         require(
             max(changes) > 0, f"train did not change the {scope}'s weights: run its training op every batch."
         )
-    real, noise = _fed(evidence, case)
+
+
+def _feeds(real, noise) -> dict:
+    """The real images fed are in [-1, 1]; what was fed, for the notes."""
     feeds = {}
     if real:
         low, high = min(float(v.min()) for v in real), max(float(v.max()) for v in real)

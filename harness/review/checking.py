@@ -7,10 +7,8 @@ learner's are run over them, and each function is called on the graphs of our ch
 (``harness.checks.build``); what it built is written to ``evidence/`` as data (``harness.evidence``).
 When calling it fails, the learner's message is written instead: a failure is the one thing the
 learner's code may say of itself, since it can only cost it a pass. Then ``judging`` judges the
-evidence in a sandbox of its own; nothing this process writes is a verdict.
-
-With ``--train``, the worker instead trains the learner's GAN on MNIST and leaves its last samples
-(``TRAINED_SAMPLES``) for the reviewer's side to measure.
+evidence in a sandbox of its own; nothing this process writes is a verdict. A training done
+again, once every function passed, is ``retraining``'s.
 """
 
 from __future__ import annotations
@@ -86,21 +84,13 @@ def check(
         if limit:  # The check's message names the error; the review names the limit behind it.
             results[name] = f"{result} It ran into {limit}."
     notes += judged.notes
-    error = judged.error or _error(outcome)
+    error = judged.error or (None if outcome.stopped else outcome.problem())
     seconds = outcome.seconds + judged.seconds
     trained = None
     if training is not None and all(results.get(name) == "passed" for name in FUNCTIONS):
         samples, why = retraining.train_again(LEARNER_FILE, scratch, limits, training)
         trained = {"samples": samples} if samples is not None else {"failed": why}
     return Checked(results, notes, outcome.stopped, error, seconds, trained)
-
-
-def _error(outcome: sandbox.Outcome) -> str | None:
-    """The last line of a process's errors when it failed without a limit (the exception, in a line)."""
-    if outcome.returncode == 0 or outcome.stopped is not None:
-        return None
-    lines = outcome.stderr.strip().splitlines()
-    return lines[-1] if lines else f"exit status {outcome.returncode}"
 
 
 def _read_claims(path: Path) -> tuple[dict[str, str], list[Note]]:
@@ -145,11 +135,12 @@ def _end_strays() -> None:
 
 def _make_evidence(name: str, function, owner: int) -> None:
     """Calls ``function`` on each case of its check, writing what it built; or claims its failure."""
+    import tensorflow.compat.v1 as tf
+
     from harness import checks, evidence
     from harness.checks.common import as_failure
     from harness.quiet import native_log_lines_hidden
 
-    tf = evidence.tf
     folder = Path(EVIDENCE)
     for index, case in enumerate(checks.CHECKS[name].cases):
         try:

@@ -70,8 +70,7 @@ def judge(evidence: Path, failures: dict[str, str], work: Path, limits: sandbox.
     judged = _read_verdicts(outcome.stdout)
     judged.results |= failures
     judged.seconds = outcome.seconds
-    if outcome.returncode != 0:
-        judged.error = outcome.stopped or (outcome.stderr.strip().splitlines() or ["the judge failed"])[-1]
+    judged.error = outcome.problem()
     return judged
 
 
@@ -152,10 +151,9 @@ def verdict(name: str, folder: Path, rng) -> tuple[str, dict]:
 def main(folder: str, seed: int) -> None:
     """In the sandbox: the verdict of each function whose evidence is in ``folder``, as one JSON line."""
     import numpy as np
+    import tensorflow.compat.v1 as tf
 
-    from harness import evidence
-
-    evidence.tf.disable_v2_behavior()  # As the notebook's setup cell: the graph mode the evidence has.
+    tf.disable_v2_behavior()  # As the notebook's setup cell: the graph mode the evidence has.
     rng = np.random.default_rng(seed)
     results, feeds = {}, {}
     for name in FUNCTIONS:

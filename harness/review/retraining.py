@@ -84,10 +84,7 @@ def train_again(learner_file: str, scratch: Path, limits: sandbox.Limits, traini
     samples = read_samples(scratch / TRAINED_SAMPLES)
     if samples is not None:
         return samples, None
-    lines = outcome.stderr.strip().splitlines()
-    return None, outcome.stopped or (
-        lines[-1] if lines and outcome.returncode else "it ended without samples"
-    )
+    return None, outcome.problem() or "it ended without samples"
 
 
 def read_samples(path: Path) -> np.ndarray | None:

@@ -67,10 +67,15 @@ def _decoded(png: str) -> np.ndarray | None:
 
 def tiles(grid: np.ndarray) -> np.ndarray:
     """The samples of a grid, in [-1, 1], shaped (n, 28, 28, channels) as the generator draws them."""
+    return _cut(grid).astype(np.float32) / 127.5 - 1
+
+
+def _cut(grid: np.ndarray) -> np.ndarray:
+    """The samples of a grid as its pixels, (n, 28, 28, channels)."""
     grid = grid[..., None] if grid.ndim == 2 else grid
     rows, columns = grid.shape[0] // TILE, grid.shape[1] // TILE
     cut = grid.reshape(rows, TILE, columns, TILE, grid.shape[-1]).swapaxes(1, 2)
-    return cut.reshape(rows * columns, TILE, TILE, grid.shape[-1]).astype(np.float32) / 127.5 - 1
+    return cut.reshape(rows * columns, TILE, TILE, grid.shape[-1])
 
 
 def measure_digits(grid: np.ndarray, data_dir: Path) -> dict | None:
@@ -85,7 +90,7 @@ def measure_digits(grid: np.ndarray, data_dir: Path) -> dict | None:
     probabilities = _judge(data_dir.resolve()).predict(tiles(grid))
     counts = np.bincount(probabilities.argmax(axis=1), minlength=10)
     measured = {"confidence": float(probabilities.max(axis=1).mean()), "digits": counts.tolist()}
-    return measured | {"copies": copies.copies(_digits(tiles(grid)), data_dir), "picture": picture(grid)}
+    return measured | {"copies": copies.copies(_cut(grid)[..., 0], data_dir), "picture": picture(grid)}
 
 
 def picture(grid: np.ndarray, scale: int = 2) -> str:
@@ -102,11 +107,6 @@ def measure_trained(samples: np.ndarray, data_dir: Path) -> dict:
     scores = _judge(data_dir.resolve()).evaluate(samples[..., None].astype(np.float32) / 127.5 - 1)
     found = {key: scores[key] for key in ("fd_of_noise", "confidence")} | {"rarest": min(scores["classes"])}
     return found | {"copies": copies.copies(samples[:COPY_CHECKED], data_dir)}
-
-
-def _digits(samples: np.ndarray) -> np.ndarray:
-    """Samples in [-1, 1] (n, 28, 28, 1) as uint8 digits (n, 28, 28)."""
-    return np.clip(np.round((samples[..., 0] + 1) * 127.5), 0, 255).astype(np.uint8)
 
 
 @functools.cache

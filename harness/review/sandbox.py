@@ -85,6 +85,14 @@ class Outcome:
     stopped: str | None
     seconds: float
 
+    def problem(self) -> str | None:
+        """Why it failed, in a line: the limit that stopped it, or its last error line; None if it
+        ended well."""
+        if self.stopped is not None or self.returncode == 0:
+            return self.stopped
+        lines = self.stderr.strip().splitlines()
+        return lines[-1] if lines else f"exit status {self.returncode}"
+
 
 @cache
 def isolation() -> str:
