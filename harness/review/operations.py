@@ -46,7 +46,8 @@ ReadVariableOp VarHandleOp VarIsInitializedOp VariableV2
 ApplyAdam ResourceApplyAdam ApplyGradientDescent ResourceApplyGradientDescent ApplyMomentum
 ResourceApplyMomentum ApplyRMSProp ResourceApplyRMSProp
 RandomStandardNormal RandomUniform TruncatedNormal StatelessRandomNormal StatelessRandomUniform
-StatelessTruncatedNormal
+StatelessTruncatedNormal StatelessRandomGetKeyCounter StatelessRandomNormalV2 StatelessRandomUniformV2
+StatelessTruncatedNormalV2
 """
 ALLOWED = frozenset(" ".join([_ARITHMETIC, _LAYERS, _ARRAYS, _STATE]).split())
 # TensorFlow's own annotations (colocation, control dependencies), added as the graph grows: not ours.
