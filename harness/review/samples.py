@@ -104,12 +104,14 @@ def picture(grid: np.ndarray, scale: int = 2) -> str:
 def measure_trained(samples: np.ndarray, data_dir: Path) -> dict:
     """The figures of the samples a training done again left (uint8, (n, 28, 28)), measured here:
     ``fd_of_noise``, ``confidence``, ``rarest`` and ``copies``."""
-    scores = _judge(data_dir.resolve()).evaluate(samples[..., None].astype(np.float32) / 127.5 - 1)
+    # Against as many real digits as the notebook's measure uses for as many samples: the same FD.
+    judge = _judge(data_dir.resolve(), min(len(samples), 10_000))
+    scores = judge.evaluate(samples[..., None].astype(np.float32) / 127.5 - 1)
     found = {key: scores[key] for key in ("fd_of_noise", "confidence")} | {"rarest": min(scores["classes"])}
     return found | {"copies": copies.copies(samples[:COPY_CHECKED], data_dir)}
 
 
 @functools.cache
-def _judge(data_dir: Path) -> quality.MnistJudge:
-    """The digit classifier of ``data_dir``, loaded once for a batch of reviews."""
-    return quality.MnistJudge(data_dir, samples=1000)
+def _judge(data_dir: Path, real: int = 1000) -> quality.MnistJudge:
+    """The digit classifier of ``data_dir`` with ``real`` test digits, loaded once for a batch of reviews."""
+    return quality.MnistJudge(data_dir, samples=real)
