@@ -189,11 +189,14 @@ def digits_section(
     if measured is not None:
         confidence = measured["confidence"]
         seen.append(f"Measured again on the last 25 samples shown: mean confidence {confidence:.3f}.")
-        if measured.get("copies") is None:
+        found = measured.get("copies")
+        if found is None:
             seen.append(
                 "They could not be compared with the training digits: MNIST is not in your data folder."
             )
-        copied.append(_copied(measured.get("copies"), "the 25 samples shown"))
+        elif not found["copied"]:
+            seen.append(f"None is a training digit pasted in (the nearest lies at {found['nearest']:.3f}).")
+        copied.append(_copied(found, "the 25 samples shown"))
     if trained is not None and "failed" in trained:
         seen.append(f"The training asked for did not end here: {trained['failed']}.")
         trained = None

@@ -81,4 +81,7 @@ def test_drawn_samples_meet_as_before():
     found = {"copies": 0, "of": 25, "nearest": 0.12, "copied": False}
     measured = {"confidence": 0.91, "digits": [3] * 10, "copies": found, "picture": ""}
 
-    assert rubric.digits_section(GOOD, GOOD, measured, None).verdict == rubric.MEETS
+    section = rubric.digits_section(GOOD, GOOD, measured, None)
+
+    assert section.verdict == rubric.MEETS
+    assert "None is a training digit pasted in (the nearest lies at 0.120)." in section.evidence
