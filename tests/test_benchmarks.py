@@ -111,8 +111,10 @@ def test_batch_overhead_prints_each_variants_median_and_the_best_ratio_last(caps
             ratio
         )
     assert list(medians) == ["shipped", "callables", "own batch norm updates", "XLA"]
-    best = min(list(medians)[1:], key=medians.get)
-    assert re.fullmatch(rf"best variant: {best}, [\d.]+x the shipped loop", lines[-1])
+    # Medians are printed to 0.1 ms: variants that tie there may each be the best unrounded.
+    fastest = min(medians[name] for name in list(medians)[1:])
+    best = [name for name in list(medians)[1:] if medians[name] == fastest]
+    assert re.fullmatch(rf"best variant: ({'|'.join(best)}), [\d.]+x the shipped loop", lines[-1]), lines
 
 
 def test_training_diagnosis_prints_each_run_then_the_confusion_table(tmp_path, use_source, capsys):
