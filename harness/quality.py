@@ -34,6 +34,9 @@ from harness.data import download, extract
 from harness.data.errors import CorruptArchiveError
 
 CLASSIFIER_FILE = "mnist_classifier.npz"
+# How many of MNIST's 60,000 training digits are each of 0-9: the share a GAN should draw of each.
+MNIST_TRAIN_COUNTS = (5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949)
+MNIST_SHARES = tuple(count / sum(MNIST_TRAIN_COUNTS) for count in MNIST_TRAIN_COUNTS)
 # Bumped when the classifier or its training changes, so that a cached one is retrained.
 # 2: seeded before its weights and dropout are created, so the same seed trains the same classifier.
 _CLASSIFIER_VERSION = 2
@@ -325,6 +328,14 @@ class MnistJudge(Judge):
             f"{super().describe(scores)}; rarest digit {min(scores['classes']):.1%} of samples; "
             f"mean confidence {scores['confidence']:.3f}"
         )
+
+
+def furthest_share(classes) -> tuple[int, float]:
+    """The digit whose share of the samples ``classes`` lies furthest from its share of MNIST's
+    training digits, and by how much (positive: drawn too often)."""
+    gaps = np.asarray(classes, dtype=float) - MNIST_SHARES
+    digit = int(np.abs(gaps).argmax())
+    return digit, float(gaps[digit])
 
 
 class RandomFeatureJudge(Judge):
