@@ -78,7 +78,7 @@ def main() -> None:
     args = parser.parse_args()
 
     notebook = project.load_functions()
-    shipped = train_images_per_second(notebook, args.batch, 1, args.steps, args.warmup)
+    shipped, _ = train_images_per_second(notebook, args.batch, 1, args.steps, args.warmup)
     print(f"notebook model: {shipped:.0f} images/s")
     rates = {}
     for name, (generator, discriminator) in alternatives(notebook["tf"]).items():
@@ -89,7 +89,7 @@ def main() -> None:
         for function in ("model_loss", "train"):
             code = notebook[function]
             variant[function] = type(code)(code.__code__, variant, code.__name__, code.__defaults__)
-        rates[name] = train_images_per_second(variant, args.batch, 1, args.steps, args.warmup)
+        rates[name], _ = train_images_per_second(variant, args.batch, 1, args.steps, args.warmup)
         print(
             f"{name}: {rates[name]:.0f} images/s, the notebook's model is {shipped / rates[name]:.1f}x faster"
         )

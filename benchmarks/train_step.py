@@ -9,8 +9,13 @@ CelebA's shapes, at the notebook's batch size, and train on random batches:
     batches by a plain generator;
   * `train` in a ``training.Run`` as the notebook's training cells run it (progress bar, loss
     reader, film, moving average of the generator's weights): the time per batch a learner sees;
-  * the run alone, around a loop that trains nothing: what the run itself costs a batch.
-Only the steps after ``--warmup`` are timed, within one run. A step's FLOPs are counted from the
+  * the run alone, around a loop that trains nothing: what the run itself costs a batch (its
+    loop, its parts, the weight average), without its film and then with it (25 images drawn
+    every SHOW_EVERY batches: the learner's generator, so it grows with the model), each the
+    median of 3 runs timed after the film's first frame.
+Session calls and the arrays they feed (each one a copy from the host to a GPU) are counted per
+batch, for `train` alone and for the run alone. Only the steps after ``--warmup`` are timed,
+within one run. A step's FLOPs are counted from the
 graph by TensorFlow's profiler, on the CPU whatever the device, so they are the same on every
 machine; this machine's dense matmul rate is measured in the same run, so that the achieved rate
 can be put against it. The device trained on is printed first. Every figure is checked positive.
@@ -25,6 +30,7 @@ import contextlib
 import io
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -108,35 +114,83 @@ def original_loop(nb: dict, channels: int, batch: int, steps: int, warmup: int) 
     return {"images_per_s": _positive("images/s of the original loop", steps * batch / seconds)}
 
 
+class _SessionCalls:
+    """Counts ``tf.Session.run`` calls, and the arrays they feed and their bytes, while active."""
+
+    def __init__(self, tf) -> None:
+        self.session_class, self.calls, self.arrays, self.bytes = tf.Session, 0, 0, 0
+
+    def snapshot(self) -> tuple[int, int, int]:
+        return self.calls, self.arrays, self.bytes
+
+    @contextlib.contextmanager
+    def counting(self):
+        inherited = "run" not in vars(self.session_class)
+        original = self.session_class.run
+
+        def run(session, fetches, feed_dict=None, *args, **kwargs):
+            self.calls += 1
+            for value in (feed_dict or {}).values():
+                self.arrays += 1
+                self.bytes += np.asarray(value).nbytes
+            return original(session, fetches, feed_dict, *args, **kwargs)
+
+        self.session_class.run = run
+        try:
+            yield self
+        finally:
+            if inherited:
+                del self.session_class.run
+            else:
+                self.session_class.run = original
+
+
 class _TimedBatches:
     """Random batches served as helper.Dataset serves them; ``steps`` batches are timed from the
-    one after ``warmup``, up to the request of the next (a run stops asking after its last)."""
+    one after ``warmup``, up to the request of the next (a run stops asking after its last), and
+    the session calls made meanwhile counted."""
 
-    def __init__(self, batch: int, channels: int, steps: int, warmup: int) -> None:
+    def __init__(self, batch: int, channels: int, steps: int, warmup: int, calls: _SessionCalls) -> None:
         self.images = random_images((warmup + steps + 1) * batch, channels)
         self.shape, self.image_mode = self.images.shape, "L" if channels == 1 else "RGB"
-        self.batch, self.warmup, self.steps, self.marks = batch, warmup, steps, {}
+        self.batch, self.warmup, self.steps, self.marks, self.calls = batch, warmup, steps, {}, calls
 
     def get_batches(self, size: int):
         for index, start in enumerate(range(0, len(self.images) - size + 1, size)):
             if index in (self.warmup, self.warmup + self.steps):
-                self.marks["end" if "start" in self.marks else "start"] = time.perf_counter()
+                mark = "end" if "start" in self.marks else "start"
+                self.marks[mark], self.marks[f"{mark}_calls"] = time.perf_counter(), self.calls.snapshot()
             yield self.images[start : start + size]
 
+    def seconds_per_batch(self) -> float:
+        return (self.marks["end"] - self.marks["start"]) / self.steps
 
-def train_images_per_second(notebook: dict, batch: int, channels: int, steps: int, warmup: int) -> float:
+    def per_batch(self) -> dict:
+        """Session calls, fed arrays and fed megabytes per timed batch."""
+        done = [end - start for start, end in zip(self.marks["start_calls"], self.marks["end_calls"])]
+        return {
+            "calls": done[0] / self.steps,
+            "arrays": done[1] / self.steps,
+            "mb": done[2] / self.steps / 1e6,
+        }
+
+
+def train_images_per_second(notebook: dict, batch: int, channels: int, steps: int, warmup: int) -> tuple:
     """Images/s of ``notebook``'s `train` on random batches from a plain generator, timed over
-    ``steps`` batches from the one after ``warmup``, within one run."""
+    ``steps`` batches from the one after ``warmup``, within one run, and its session calls per
+    batch (``_TimedBatches.per_batch``)."""
     tf = notebook["tf"]
-    data = _TimedBatches(batch, channels, steps, warmup)
-    with tf.Graph().as_default(), contextlib.redirect_stdout(io.StringIO()):  # Not its loss lines.
+    calls = _SessionCalls(tf)
+    data = _TimedBatches(batch, channels, steps, warmup, calls)
+    with tf.Graph().as_default(), contextlib.redirect_stdout(io.StringIO()), calls.counting():
         notebook["train"](1, batch, Z_DIM, 2e-4, 0.5, data.get_batches, data.shape, data.image_mode)
-    return _positive("images/s of train", steps * batch / (data.marks["end"] - data.marks["start"]))
+    return _positive("images/s of train", batch / data.seconds_per_batch()), data.per_batch()
 
 
-def _timed_run(notebook: dict, data: _TimedBatches, channels: int):
+def _timed_run(notebook: dict, data: _TimedBatches, channels: int, film: bool = True):
     """A ``training.Run`` of ``data`` as the notebook's training cells make it (the learner's
-    generator for the film, the moving average), without checkpoints or a progress bar."""
+    generator for the film, the moving average), without checkpoints or a progress bar; with
+    ``film`` False, its film draws no frame during the timed steps."""
     generator = notebook["generator"]
     return training.Run(
         "timed",
@@ -145,7 +199,7 @@ def _timed_run(notebook: dict, data: _TimedBatches, channels: int):
         batch_size=data.batch,
         z_dim=Z_DIM,
         sampler=lambda z: generator(z, channels, is_train=False),
-        show_every=notebook["SHOW_EVERY"],
+        show_every=notebook["SHOW_EVERY"] if film else 10 * len(data.images),
         verbose=False,
     )
 
@@ -153,28 +207,39 @@ def _timed_run(notebook: dict, data: _TimedBatches, channels: int):
 def run_seconds_per_batch(notebook: dict, batch: int, channels: int, steps: int, warmup: int) -> float:
     """Seconds per batch of ``notebook``'s `train` in a ``training.Run`` as its training cells make it."""
     tf = notebook["tf"]
-    data = _TimedBatches(batch, channels, steps, warmup)
+    data = _TimedBatches(batch, channels, steps, warmup, _SessionCalls(tf))
     run = _timed_run(notebook, data, channels)
     with tf.Graph().as_default(), run:
         notebook["train"](1, batch, Z_DIM, 2e-4, 0.5, run.get_batches, run.data_shape, data.image_mode)
-    return _positive("seconds per batch of the run", (data.marks["end"] - data.marks["start"]) / steps)
+    return _positive("seconds per batch of the run", data.seconds_per_batch())
 
 
-def run_overhead_seconds_per_batch(nb: dict, batch: int, channels: int, steps: int, warmup: int) -> float:
-    """Seconds per batch that a ``training.Run`` itself adds (its loop, its parts and the weight
-    average's update): the same run around a loop that builds the model and iterates the batches
-    in its session without training, so that only the run is timed."""
+def run_overhead_per_batch(nb: dict, batch: int, channels: int, steps: int, film: bool) -> tuple:
+    """Seconds per batch that a ``training.Run`` itself adds (its loop, its parts, the weight
+    average's updates and, with ``film``, its film's frames), and its session calls per batch:
+    the same run around a loop that builds the model and iterates the batches in its session
+    without training, so that only the run is timed. The timing starts after the film's first
+    frame (whose session call is prepared once) and ``steps`` is rounded up to whole frames, so
+    that every timed batch bears its share of the frames."""
     tf = nb["tf"]
-    data = _TimedBatches(batch, channels, steps, warmup)
-    run = _timed_run(nb, data, channels)
+    every = nb["SHOW_EVERY"]
+    calls = _SessionCalls(tf)
+    data = _TimedBatches(batch, channels, -(-steps // every) * every, every + 1, calls)
+    run = _timed_run(nb, data, channels, film)
     with tf.Graph().as_default(), run:
         input_real, input_z, _ = nb["model_inputs"](28, 28, channels, Z_DIM)
         nb["model_loss"](input_real, input_z, channels)
-        with tf.Session() as sess:
+        with tf.Session() as sess, calls.counting():
             sess.run(tf.global_variables_initializer())
             for _ in run.get_batches(batch):
                 pass
-    return _positive("seconds per batch of the run alone", (data.marks["end"] - data.marks["start"]) / steps)
+    return _positive("seconds per batch of the run alone", data.seconds_per_batch()), data.per_batch()
+
+
+def median_run_overhead(nb: dict, batch: int, channels: int, steps: int, film: bool) -> tuple:
+    """``run_overhead_per_batch``'s seconds, the median of 3 runs, and its calls per batch."""
+    measured = [run_overhead_per_batch(nb, batch, channels, steps, film) for _ in range(3)]
+    return statistics.median(seconds for seconds, _ in measured), measured[0][1]
 
 
 def _positive(what: str, value: float) -> float:
@@ -257,19 +322,26 @@ def main(argv: list[str] | None = None) -> None:
         ]
         output = subprocess.run(command, env=default_env, capture_output=True, text=True, check=True).stdout
         original = json.loads(output.strip().splitlines()[-1])
-        shipped = train_images_per_second(notebook, batch, channels, args.steps, args.warmup)
+        shipped, train_calls = train_images_per_second(notebook, batch, channels, args.steps, args.warmup)
         in_run = run_seconds_per_batch(notebook, batch, channels, args.steps, args.warmup)
-        # The run alone takes about a millisecond a batch: ten times the steps time it as precisely.
-        overhead = run_overhead_seconds_per_batch(notebook, batch, channels, 10 * args.steps, args.warmup)
+        # The run alone takes a tenth of a millisecond a batch: more steps time it as precisely.
+        own, run_calls = median_run_overhead(notebook, batch, channels, 10 * args.steps, film=False)
+        with_film, _ = median_run_overhead(notebook, batch, channels, 10 * args.steps, film=True)
         flops = flops_per_image(channels, batch)
         speedup = shipped / original["images_per_s"]
         rate = shipped * flops / 1e9
+        film = max(with_film - own, 0)
         print(
             f"{name}: original loop {original['images_per_s']:.1f} images/s, train {shipped:.1f} images/s, "
             f"{speedup:.2f}x; {flops / 1e9:.2f} GFLOP/image, {rate:.0f} GFLOP/s "
             f"= {rate / peak:.0%} of matmul peak; per batch of {batch}: original loop "
             f"{1000 * batch / original['images_per_s']:.1f} ms, train {1000 * batch / shipped:.1f} ms, "
-            f"in the notebook's run {1000 * in_run:.1f} ms, of which the run's own {1000 * overhead:.2f} ms"
+            f"in the notebook's run {1000 * in_run:.1f} ms, of which the run's own {1000 * own:.2f} ms "
+            f"and its film's frames {1000 * film:.2f} ms (25 images every {notebook['SHOW_EVERY']} "
+            f"batches); per batch, session calls: train {train_calls['calls']:.2f}, the run's own "
+            f"{run_calls['calls']:.2f}; arrays fed: train {train_calls['arrays']:.2f} "
+            f"({train_calls['mb']:.3f} MB), the run's own {run_calls['arrays']:.2f} "
+            f"({run_calls['mb']:.4f} MB)"
         )
         if worst is None or speedup < worst[0]:
             worst = (speedup, rate / peak)

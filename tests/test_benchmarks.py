@@ -78,6 +78,21 @@ def test_train_step_prints_the_device_and_positive_consistent_figures(capsys, no
         assert abs(rate - shipped * gflop) <= 0.5 + 0.01 * rate
         assert batch == notebook["batch_size"]
         assert abs(train_ms - 1000 * batch / shipped) <= 0.05 + 0.01 * train_ms
+        film_ms, train_calls, run_calls, train_arrays, run_arrays = map(
+            float,
+            re.findall(
+                r"its film's frames ([\d.]+) ms .*session calls: train ([\d.]+), the run's own ([\d.]+); "
+                r"arrays fed: train ([\d.]+) \([\d.]+ MB\), the run's own ([\d.]+)",
+                line,
+            )[0],
+        )
+        # Two timed batches of train: a discriminator update and G_STEPS generator ones each, each
+        # fed the real batch, the noise and the learning rate; no sample shown in two batches.
+        assert train_calls == 1 + notebook["G_STEPS"]
+        assert train_arrays == 3 * train_calls
+        # The run's own: the weight average's update every 25 batches, nothing every batch.
+        assert 0 < run_calls <= 0.05 and run_arrays <= run_calls
+        assert film_ms >= 0
     assert re.fullmatch(r"train speedup: [\d.]+x, \d+% of matmul peak", lines[-1])
 
 

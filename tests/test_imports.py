@@ -14,7 +14,14 @@ LAYERS = [
     ("harness.checks", "harness.checks."),  # The checks' halves, for the notebook and the review.
     ("harness.training", "harness.training.loop"),
     ("harness.training.",),  # The parts.
-    ("harness.checkpoints", "harness.film", "harness.practices", "harness.quality", "harness.project"),
+    (
+        "harness.checkpoints",
+        "harness.device",
+        "harness.film",
+        "harness.practices",
+        "harness.quality",
+        "harness.project",
+    ),
     ("harness.practices.",),  # What the notes are read from.
     ("harness.data.",),
     ("harness.atomic", "harness.evidence", "harness.messages", "harness.quiet"),

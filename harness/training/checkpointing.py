@@ -30,6 +30,9 @@ class Checkpointing(Part):
     """Saves checkpoints of the run into ``store``, and resumes the last one of the same run.
 
     It must come after every part whose variables or state it saves: the run tells it last.
+
+    Attributes:
+        saved_step: The step of the last checkpoint saved or resumed, or None.
     """
 
     def __init__(self, store: CheckpointStore, save_minutes: float | None = 5.0) -> None:
@@ -41,7 +44,7 @@ class Checkpointing(Part):
                 that a crash or a kill loses at most that much; None for epoch ends only.
         """
         self.store, self.save_minutes = store, save_minutes
-        self._saver = self._saved_step = None
+        self._saver = self.saved_step = None
         self._variables = []
         self._saved_at = time.monotonic()
 
@@ -63,7 +66,7 @@ class Checkpointing(Part):
 
     def on_stop(self, run, error) -> None:
         """Saves where ``train`` stopped (Ctrl-C, an error), unless it diverged or the session closed."""
-        if isinstance(error, TrainingDiverged) or self._saver is None or self._saved_step == run.step:
+        if isinstance(error, TrainingDiverged) or self._saver is None or self.saved_step == run.step:
             return
         if run.session._closed:
             return
@@ -93,7 +96,7 @@ class Checkpointing(Part):
             with _stops_held_back(run):
                 saved = self.store.save(run.name, run.settings, run.session, self._saver, state, arrays)
                 run.checkpoint = saved
-                self._saved_step, self._saved_at = run.step, time.monotonic()
+                self.saved_step, self._saved_at = run.step, time.monotonic()
         except atomic.DiskFullError as error:
             error.add_note(_what_is_kept(run))
             raise
@@ -121,7 +124,7 @@ class Checkpointing(Part):
                 f"The checkpoint {checkpoint} cannot be read (it lacks {error}). Delete the folder "
                 f"{checkpoint.parent} to start this run over, or set resume = False."
             ) from error
-        run.checkpoint, self._saved_step = checkpoint, run.step
+        run.checkpoint, self.saved_step = checkpoint, run.step
         if run.epoch >= run.epochs:
             run.note(
                 f"Loaded the finished run {checkpoint.parent.name} ({run.epoch} epochs, {run.step} steps): "

@@ -39,6 +39,7 @@ from harness.training.divergence import TrainingDiverged
 from harness.training.drawing import Drawing
 from harness.training.frames import Film
 from harness.training.measure import Measure
+from harness.training.memory import OutOfMemory, out_of_memory
 from harness.training.part import Part
 from harness.training.progress import Progress
 from harness.training.showing import Showing
@@ -160,16 +161,23 @@ class Run:
             # A kill, a scheduler or a container stop sends SIGTERM: save and stop as for Ctrl-C.
             self._sigterm = signal.signal(signal.SIGTERM, _interrupt)
         # In Jupyter, a stop shows the run's note and one line, not a traceback through train.
-        show_briefly(KeyboardInterrupt, TrainingDiverged)
+        show_briefly(KeyboardInterrupt, TrainingDiverged, OutOfMemory)
         self.stdout = sys.stdout
         self._tell("on_train_begin")
         return self
 
-    def __exit__(self, *error) -> None:
+    def __exit__(self, kind, error, traceback) -> None:
         if self._sigterm is not None:
             signal.signal(signal.SIGTERM, self._sigterm)
             self._sigterm = None
         self._tell("on_train_end")
+        advice = None if error is None else out_of_memory(self, error, self._saved_step())
+        if advice is not None:
+            raise advice from None  # TensorFlow's report is the allocator's, not the learner's.
+
+    def _saved_step(self) -> int | None:
+        """The step of the last checkpoint saved or resumed, or None."""
+        return next((part.saved_step for part in self.parts if isinstance(part, Checkpointing)), None)
 
     def note(self, text: str) -> None:
         """Prints a one-line note, once, past the loss reader."""
