@@ -1,33 +1,32 @@
 """Drafting a review of a submission, by the project's rubric, without trusting it.
 
     python review.py dlnd_face_generation_submission.zip   # also a folder, or a notebook alone
-    python review.py submissions/                          # every zip in it, and a summary table
+    python review.py submissions/ --workers 4              # every zip in it, 4 at a time, and a summary
+    python review.py submissions/ --scheduler tcp://HOST:8786   # on a course's Dask cluster
 
-Each review is written as Markdown (to edit and send) and as HTML, in ``reviews/``. The
+Each review is written as Markdown (to edit and send) and as HTML, in ``reviews/``; a batch also
+gets ``summary.md``, ``summary.html`` and ``summary.csv`` (for a gradebook), rewritten as each
+review arrives. A rerun skips what it already reviewed with the same content and options. The
 submission's code runs only in a sandbox (bubblewrap where the machine has it) with limits on
-time, memory and processes; the top of each review says which. No training runs: the figures
-are read from the executed notebook and its report, and the samples it shows are measured again
-with the digit classifier your own run of the notebook left in ``data/``.
+time, memory and processes; the top of each review says which. No training runs unless asked
+(``--train``): the figures are read from the executed notebook and its report, and the samples it
+shows are measured again with the digit classifier your own run of the notebook left in ``data/``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 # The digit classifier is built with tf.compat.v1.layers: the legacy Keras, chosen before TensorFlow loads.
 os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 
-from harness import atomic
 from harness.project import PROJECT
-from harness.review import render, retraining, sandbox
-from harness.review.draft import Review, draft
-
-TRAINING_SAMPLES = 10_000  # As the notebook measures each epoch.
+from harness.review import batch, render, retraining, sandbox, summary
+from harness.review.batch import Options
 
 
 class BadArguments(ValueError):
@@ -45,47 +44,59 @@ def submissions_in(paths: list[Path]) -> list[Path]:
     return found
 
 
-def training_asked(args: argparse.Namespace) -> retraining.Training | None:
-    """The training to do again (``--train``), once the data it needs is known to be there."""
-    if not args.train:
-        return None
-    lacking = retraining.missing(args.data_dir)
-    if lacking:
-        raise BadArguments(
-            f"--train needs MNIST and the digit classifier in {args.data_dir}, which lacks "
-            f"{', '.join(lacking)}: run the notebook once (`python run_notebook.py`) first."
-        )
-    return retraining.Training(args.train, args.max_batches, TRAINING_SAMPLES, args.data_dir)
-
-
-def limits_for(minutes: float, training: retraining.Training | None) -> sandbox.Limits:
-    """The limits of each submission's code: ``minutes`` of wall time, and CPU time to match."""
-    # Training keeps every core busy for the whole wall time; the checks alone need far less CPU.
-    cpu = int(minutes * 60 * (os.cpu_count() or 1)) if training else sandbox.Limits.cpu_seconds
-    return sandbox.Limits(wall_seconds=minutes * 60, cpu_seconds=cpu)
-
-
-def review_one(submission: Path, args, limits: sandbox.Limits, training) -> Review:
-    """Reviews one submission in a fresh working folder, removed after; never raises."""
-    with tempfile.TemporaryDirectory(prefix="review-") as work:
-        os.chmod(work, 0o711)  # The sandbox's user must reach its scratch folder inside.
-        try:
-            review = draft(submission, Path(work), args.data_dir, limits, training)
-        except Exception as error:  # One broken submission does not stop the others' reviews.
-            review = Review(
-                submission.name.removesuffix(".zip"), refused=f"It could not be reviewed: {error}"
+def options_of(args: argparse.Namespace) -> Options:
+    """The reviews' options; with ``--train``, once the data it needs is known to be there."""
+    if args.train:
+        lacking = retraining.missing(args.data_dir)
+        if lacking:
+            raise BadArguments(
+                f"--train needs MNIST and the digit classifier in {args.data_dir}, which lacks "
+                f"{', '.join(lacking)}: run the notebook once (`python run_notebook.py`) first."
             )
-        shutil.rmtree(work, ignore_errors=True)  # Whatever the sandbox's user left in it too.
-    return review
+    return Options(str(args.data_dir.resolve()), args.minutes, args.train, args.max_batches)
 
 
-def write(review: Review, output: Path) -> Path:
-    """Writes ``NAME.review.md`` and ``NAME.review.html`` in ``output``; returns the Markdown's path."""
-    output.mkdir(parents=True, exist_ok=True)
-    for suffix, text in ((".md", render.markdown(review)), (".html", render.page(review))):
-        with atomic.replacing(output / f"{review.name}.review{suffix}") as temp:
-            temp.write_text(text, encoding="utf-8")
-    return output / f"{review.name}.review.md"
+def loaded(paths: list[Path], output: Path) -> list[batch.Submission]:
+    """The submissions' bytes; one that cannot be sent gets its refusal written at once."""
+    found = []
+    for path in paths:
+        try:
+            found.append(batch.submission_of(path))
+        except (batch.TooLarge, OSError) as error:
+            review = batch.Review(
+                path.name.removesuffix(".zip"), refused=f"It could not be reviewed: {error}"
+            )
+            print(f"{batch.write_review(review, output)}: {render.verdict_line(review)}")
+    return found
+
+
+@contextlib.contextmanager
+def cluster(args: argparse.Namespace, count: int):
+    """A ``distributed.Client``: on ``--scheduler``'s cluster, or on a ``LocalCluster`` of
+    ``--workers`` processes; None (one after another, here) for ``--workers 0`` or a single review."""
+    if args.scheduler is None and (args.workers == 0 or count <= 1):
+        yield None
+        return
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    if args.scheduler is not None:
+        with Client(args.scheduler, timeout="30s") as client:
+            yield client
+        return
+    cores = max(1, (os.cpu_count() or 1) // args.workers)
+    with (
+        LocalCluster(
+            n_workers=args.workers,
+            threads_per_worker=1,
+            resources={"CPU": cores},
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        ) as local,
+        Client(local) as client,
+    ):
+        yield client
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,26 +107,60 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--minutes", type=float, default=10, help="wall time for each submission's code")
     parser.add_argument("--train", type=int, metavar="EPOCHS", help="train MNIST again (the notebook: 2)")
     parser.add_argument("--max-batches", type=int, help="with --train: batches per epoch (default all)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=max(1, (os.cpu_count() or 1) // 2),
+        help="reviews at a time on this machine (default: half its cores); 0: one after another, here",
+    )
+    parser.add_argument("--scheduler", metavar="tcp://HOST:8786", help="a Dask scheduler to review on")
     args = parser.parse_args(argv)
     if args.minutes <= 0 or any(value is not None and value < 1 for value in (args.train, args.max_batches)):
         parser.error("--minutes takes a positive number, --train and --max-batches whole numbers from 1")
+    if args.workers < 0:
+        parser.error("--workers takes a whole number from 0")
     try:
-        submissions, training = submissions_in(args.submissions), training_asked(args)
+        paths, options = submissions_in(args.submissions), options_of(args)
     except BadArguments as error:
         print(error, file=sys.stderr)
         return 2
-    limits = limits_for(args.minutes, training)
-    print(sandbox.describe(limits))
-    reviews = []
-    for submission in submissions:
-        review = review_one(submission, args, limits, training)
-        reviews.append(review)
-        print(f"{write(review, args.output)}: {render.verdict_line(review)} ({review.seconds:.0f} s)")
-    if len(reviews) > 1:
-        with atomic.replacing(args.output / "summary.md") as temp:
-            temp.write_text(render.summary(reviews), encoding="utf-8")
-        print(render.summary(reviews))
+    print(sandbox.describe(options.limits()))
+    submissions = loaded(paths, args.output)
+    progress = Progress(len(submissions))
+    with cluster(args, len(submissions)) as client:
+        batch.review_all(submissions, options, args.output, client, progress)
+    if len(paths) > 1:
+        print(summary.markdown(summary.read(args.output)))
+    print(progress.describe())
     return 0
+
+
+class Progress:
+    """A progress bar over the submissions: done, running, failed, and the time left."""
+
+    def __init__(self, total: int) -> None:
+        from tqdm import tqdm
+
+        self.bar = tqdm(total=total, unit="review", disable=total <= 1, dynamic_ncols=True)
+        self.failed = self.skipped = self.reviewed = 0
+
+    def __call__(self, event: str, row: summary.Row, running: int) -> None:
+        self.failed += event == "failed"
+        self.skipped += event == "skipped"
+        self.reviewed += event == "done"
+        if event != "skipped":
+            line = row.note if event == "failed" else f"{row.result} ({row.seconds:.0f} s)"
+            self.bar.write(f"{row.name}: {line}")
+        self.bar.set_postfix(running=running, failed=self.failed, skipped=self.skipped, refresh=False)
+        self.bar.update()
+        if self.bar.n == self.bar.total:
+            self.bar.close()
+
+    def describe(self) -> str:
+        return (
+            f"{self.reviewed} reviewed, {self.skipped} skipped (already reviewed with the same content "
+            f"and options), {self.failed} failed (reviewed again by the next run)."
+        )
 
 
 if __name__ == "__main__":

@@ -165,7 +165,7 @@ def test_a_broken_submission_does_not_stop_the_batch(tmp_path, checks_passing, c
     (tmp_path / "submissions" / "broken.zip").write_bytes(b"not a zip at all")
     output = tmp_path / "reviews"
 
-    assert review.main([str(tmp_path / "submissions"), "-o", str(output)]) == 0
+    assert review.main([str(tmp_path / "submissions"), "-o", str(output), "--workers", "0"]) == 0
 
     summary = (output / "summary.md").read_text()
     assert "| broken | refused |" in summary and "| good | ✅ |" in summary

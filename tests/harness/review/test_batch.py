@@ -1,0 +1,263 @@
+"""harness/review/batch.py: a batch of reviews, one task each, skipped on a rerun by digest."""
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from submissions import SOLUTIONS, executed, needs_bubblewrap, packed
+
+import review
+from harness import project
+from harness.review import batch, summary, unpack
+from harness.review.draft import Review
+from harness.review.rubric import MEETS, REQUIRES, Section
+
+OPTIONS = batch.Options(data_dir="data")
+
+
+def fake_reviews(monkeypatch, output, fail=()):
+    """Reviews that take no time: REQUIRES for a payload holding b"bad"; each call written down,
+    with the summary's rows as they stood when it began."""
+    calls = []
+
+    def review_submission(submission, options):
+        calls.append((submission.name, [row.name for row in summary.read(output)]))
+        if submission.name in fail:
+            raise RuntimeError(f"{submission.name} broke the reviewer")
+        verdict = REQUIRES if b"bad" in submission.payload else MEETS
+        return Review(submission.name, [Section("`train` is correct", verdict, "Seen.")], seconds=1.0)
+
+    monkeypatch.setattr(batch, "review_submission", review_submission)
+    return calls
+
+
+def submissions(**payloads):
+    return [batch.Submission(name, ".zip", payload) for name, payload in payloads.items()]
+
+
+def test_each_review_is_written_and_the_summary_grows_as_they_arrive(monkeypatch, tmp_path):
+    calls = fake_reviews(monkeypatch, tmp_path)
+
+    rows = batch.review_all(submissions(ada=b"good", bob=b"bad"), OPTIONS, tmp_path)
+
+    assert [(row.name, row.result) for row in rows] == [("ada", MEETS), ("bob", REQUIRES)]
+    assert calls == [("ada", []), ("bob", ["ada"])], "ada's row was written before bob's review began"
+    assert (tmp_path / "bob.review.md").is_file() and (tmp_path / "bob.review.html").is_file()
+
+
+def test_a_rerun_reviews_only_what_changed_in_content_or_options(monkeypatch, tmp_path):
+    fake_reviews(monkeypatch, tmp_path)
+    batch.review_all(submissions(ada=b"good", bob=b"bad", cy=b"good"), OPTIONS, tmp_path)
+    (tmp_path / "cy.review.md").unlink()  # A review lost since: done again.
+    calls = fake_reviews(monkeypatch, tmp_path)
+    told = []
+
+    rows = batch.review_all(
+        submissions(ada=b"good", bob=b"bad, fixed", cy=b"good"),
+        OPTIONS,
+        tmp_path,
+        told=lambda event, row, running: told.append((event, row.name)),
+    )
+
+    assert [name for name, _ in calls] == ["bob", "cy"]
+    assert ("skipped", "ada") in told and len(rows) == 3
+    calls.clear()
+    batch.review_all(submissions(ada=b"good"), batch.Options(data_dir="data", minutes=5), tmp_path)
+    assert [name for name, _ in calls] == ["ada"], "other options: reviewed again"
+
+
+def test_a_review_that_fails_is_a_row_and_the_next_rerun_does_it_again(monkeypatch, tmp_path):
+    fake_reviews(monkeypatch, tmp_path, fail={"bob"})
+    distributed = pytest.importorskip("distributed")
+
+    local = {"processes": False, "n_workers": 1, "threads_per_worker": 2, "dashboard_address": None}
+    with distributed.Client(**local) as client:
+        rows = batch.review_all(submissions(ada=b"good", bob=b"x", cy=b"bad"), OPTIONS, tmp_path, client)
+
+    assert [(row.name, row.result) for row in rows] == [("ada", MEETS), ("bob", "Failed"), ("cy", REQUIRES)]
+    assert rows[1].note == "RuntimeError: bob broke the reviewer"
+    calls = fake_reviews(monkeypatch, tmp_path)
+    batch.review_all(submissions(ada=b"good", bob=b"x", cy=b"bad"), OPTIONS, tmp_path)
+    assert [name for name, _ in calls] == ["bob"]
+
+
+def test_a_folder_is_sent_zipped_and_its_links_stay_links_that_unpacking_refuses(tmp_path):
+    folder = tmp_path / "learner"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "helper.py").write_text("x = 1\n")
+    os.symlink("/etc/passwd", folder / "stolen.txt")
+
+    sent = batch.submission_of(folder)
+    (tmp_path / "sent.zip").write_bytes(sent.payload)
+
+    assert (sent.name, sent.suffix) == ("learner", ".zip")
+    with pytest.raises(unpack.HostileSubmission):
+        unpack.unpack(tmp_path / "sent.zip", tmp_path / "files")
+    os.unlink(folder / "stolen.txt")
+    (tmp_path / "again.zip").write_bytes(batch.submission_of(folder).payload)
+    unpacked = unpack.unpack(tmp_path / "again.zip", tmp_path / "more")
+    assert (unpacked / "sub" / "helper.py").read_text() == "x = 1\n"
+
+
+def test_a_submission_too_large_to_send_is_named_with_its_size(monkeypatch, tmp_path):
+    monkeypatch.setattr(unpack, "MOST_BYTES", 2**20)
+    (tmp_path / "huge.zip").write_bytes(b"0" * (2**20 + 1))
+
+    with pytest.raises(batch.TooLarge, match=r"huge.zip is 1 MiB, over 1 MiB"):
+        batch.submission_of(tmp_path / "huge.zip")
+
+
+@pytest.mark.parametrize(
+    ("declared", "train", "needs"),
+    [
+        (set(), None, {}),
+        ({"CPU"}, None, {"CPU": 1}),
+        ({"CPU"}, 2, {"CPU": 2}),
+        ({"CPU", "GPU"}, 2, {"GPU": 1}),
+    ],
+)
+def test_a_review_asks_for_what_the_workers_declare(declared, train, needs):
+    assert batch.Options(data_dir="data", train=train).needs(declared) == needs
+
+
+# A real batch: an honest submission, one whose generator fails our check, one that escapes its folder.
+@pytest.fixture(scope="module")
+def real_batch(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("batch")
+    packed(folder, "honest", executed(SOLUTIONS[0].read_text()))
+    packed(
+        folder, "failing", executed(SOLUTIONS[0].read_text().replace("out = tf.tanh(logits)", "out = logits"))
+    )
+    with zipfile.ZipFile(folder / "submissions" / "hostile.zip", "w") as bundle:
+        bundle.writestr("dlnd_face_generation.ipynb", "{}")
+        bundle.writestr("../../planted.py", "print('pwned')")
+    return folder / "submissions"
+
+
+def verdicts_in(output):
+    return {row.name: (row.result, row.verdicts) for row in summary.read(output)}
+
+
+@pytest.fixture(scope="module")
+def one_after_another(real_batch, tmp_path_factory):
+    """The real batch's verdicts, reviewed one after another in this process."""
+    output = tmp_path_factory.mktemp("sequential")
+    assert review.main([str(real_batch), "-o", str(output), "--data-dir", str(output), "--workers", "0"]) == 0
+    found = verdicts_in(output)
+    assert (
+        found["honest"][0] == MEETS and found["failing"][0] == REQUIRES and found["hostile"][0] == "Refused"
+    )
+    return found
+
+
+@needs_bubblewrap
+def test_a_local_cluster_gives_the_verdicts_of_one_after_another(real_batch, one_after_another, tmp_path):
+    assert (
+        review.main([str(real_batch), "-o", str(tmp_path), "--data-dir", str(tmp_path), "--workers", "2"])
+        == 0
+    )
+
+    assert verdicts_in(tmp_path) == one_after_another
+
+
+@needs_bubblewrap
+def test_a_scheduler_and_two_workers_survive_a_killed_worker_and_a_rerun_reviews_nothing(
+    real_batch, one_after_another, tmp_path
+):
+    distributed = pytest.importorskip("distributed")
+    output = tmp_path / "reviews"
+    command = [sys.executable, "review.py", str(real_batch), "-o", str(output), "--data-dir", str(output)]
+    with dask_cluster(tmp_path, workers=2) as (address, worker_processes):
+        reviewing = subprocess.Popen([*command, "--scheduler", address], cwd=project.PROJECT, **PIPED)
+        with distributed.Client(address) as watcher:
+            victim = worker_under(watcher, ("review-honest", "review-failing"))
+            time.sleep(3)  # In the middle of its review.
+            os.kill(victim, signal.SIGKILL)
+            assert victim in [process.pid for process in worker_processes]
+        out, err = reviewing.communicate(timeout=600)
+        assert reviewing.returncode == 0, err
+
+        assert verdicts_in(output) == one_after_another, "every review, as one after another gives it"
+        assert all((output / f"{name}.review.html").is_file() for name in one_after_another)
+        assert "3 reviewed, 0 skipped" in out
+        written = {path.name: path.stat().st_mtime_ns for path in output.iterdir()}
+
+        again = subprocess.run([*command, "--scheduler", address], cwd=project.PROJECT, timeout=300, **QUIET)
+        assert "0 reviewed, 3 skipped" in again.stdout, again.stderr
+        assert {name: mtime for name, mtime in written.items() if ".review." in name} == {
+            path.name: path.stat().st_mtime_ns for path in output.iterdir() if ".review." in path.name
+        }, "no review written again"
+
+
+QUIET = {"capture_output": True, "text": True}
+PIPED = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
+
+
+@contextlib.contextmanager
+def dask_cluster(folder, workers):
+    """A scheduler and ``workers`` workers as separate processes on 127.0.0.1, as a course starts
+    them with Dask's own commands; yields the scheduler's address and the workers' processes."""
+    dask = str(Path(sys.executable).parent / "dask")
+    scheduler_file = folder / "scheduler.json"
+    env = {**os.environ, "PYTHONPATH": str(project.PROJECT)}
+    started = [
+        subprocess.Popen(
+            [
+                dask,
+                "scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--no-dashboard",
+                "--scheduler-file",
+                str(scheduler_file),
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    ]
+    try:
+        deadline = time.monotonic() + 60
+        while not scheduler_file.is_file() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        address = json.loads(scheduler_file.read_text())["address"]
+        worker = [dask, "worker", address, "--nthreads", "1", "--no-nanny"]
+        for _ in range(workers):
+            started.append(
+                subprocess.Popen(
+                    [*worker, "--no-dashboard", "--resources", "CPU=1"],
+                    env=env,
+                    cwd=folder,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+        from distributed import Client
+
+        with Client(address) as client:
+            client.wait_for_workers(workers, timeout=120)
+        yield address, started[1:]
+    finally:
+        for process in reversed(started):
+            process.kill()
+            process.wait()
+
+
+def worker_under(client, prefixes, timeout=300):
+    """The process id of a worker reviewing a task whose key starts with one of ``prefixes``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for address, keys in client.processing().items():
+            if any(str(key).startswith(prefixes) for key in keys):
+                return client.run(os.getpid, workers=[address])[address]
+        time.sleep(0.2)
+    raise AssertionError(f"no worker took a review within {timeout} s")
