@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 from conftest import digits, mnist_archives
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -29,17 +30,34 @@ def test_quality_seeds_prints_each_seeds_figures_then_how_many_met_the_target(tm
             "2",
             "--samples",
             "64",
+            "--band",
+            str(tmp_path / "band.json"),
         ]
     )
 
     lines = capsys.readouterr().out.strip().splitlines()
     figures = [line for line in lines if line.startswith("seed ")]
     assert [line.split(":")[0] for line in figures] == ["seed 0", "seed 1"]
-    for line in figures:
+    band = json.loads((tmp_path / "band.json").read_text())
+    for seed, line in enumerate(figures):
         fd, rarest, confidence = map(
             float, re.findall(r"FD ([\d.]+)%.*rarest digit ([\d.]+)%.*confidence ([\d.]+)", line)[0]
         )
         assert fd > 0 and 0 <= rarest <= 100 and 0 < confidence <= 1
+        shares = [
+            float(share) for share in re.findall(r"([\d.]+)%", re.findall(r"shares of 0-9: (.*?);", line)[0])
+        ]
+        digit, gap = re.findall(r"furthest from its share: (\d) \(([+-][\d.]+) points\)", line)[0]
+        assert len(shares) == 10 and abs(sum(shares) - 100) < 0.6 and min(shares) == rarest
+        [measured] = band["seeds"][str(seed)]
+        assert measured["furthest_digit"] == int(digit)
+        assert abs(100 * measured["largest_gap"] - abs(float(gap))) < 0.06
+        assert abs(100 * measured["fd_of_noise"] - fd) < 0.06
+    [epoch] = band["band"]
+    assert epoch["epoch"] == 1 and epoch["seeds"] == 2
+    low, high = epoch["confidence"]
+    assert low <= high and {low, high} <= {m[0]["confidence"] for m in band["seeds"].values()}
+    assert band["made_by"].startswith("python benchmarks/quality_seeds.py --seeds 2 --epochs 1")
     assert re.fullmatch(r"[0-2]/2 seeds met the target \(FD at most 3\.0% .*\)", lines[-1])
 
 
@@ -199,3 +217,30 @@ def test_the_spread_of_means_of_25_is_what_sampling_without_replacement_gives():
     # sqrt(p(1 - p) / n), times the factor of drawing 25 of 100 without replacement.
     assert abs(means.std() - 0.1 * np.sqrt(75 / 99)) < 0.01
     assert confidence_spread.spread(np.full(100, 0.9), 25, 10).std() == 0
+
+
+def test_review_workers_times_both_worker_counts_and_prints_the_ratio_last(tmp_path, capsys):
+    import review_workers
+
+    # Submissions refused at once: only the batch's machinery (the cluster, the summary) is timed.
+    (tmp_path / "broken.zip").write_bytes(b"not a zip at all")
+
+    assert review_workers.main([str(tmp_path / "broken.zip"), "--copies", "2", "--runs", "1"]) == 0
+
+    lines = capsys.readouterr().out.strip().splitlines()
+    runs = [
+        float(s) for s in re.findall(r"run 1, [12] worker\(s\): 2 reviews in ([\d.]+) s", "\n".join(lines))
+    ]
+    assert len(runs) == 2 and min(runs) > 0
+    ratio = float(
+        re.fullmatch(r"2 workers: ([\d.]+)x the batch rate of 1 worker \(median of 1 runs\)", lines[-1])[1]
+    )
+    assert abs(ratio - runs[0] / runs[1]) < 0.01 + 0.01 * ratio
+
+
+def test_review_workers_names_what_it_needs(tmp_path, capsys):
+    import review_workers
+
+    with pytest.raises(SystemExit):
+        review_workers.main([str(tmp_path / "missing.zip")])
+    assert "is not a file: give a submission's zip" in capsys.readouterr().err
