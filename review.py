@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(sandbox.describe(options.limits()))
     submissions = loaded(paths, args.output)
-    progress = Progress(len(submissions))
+    progress = Progress(len(submissions), args.output)
     with cluster(args, len(submissions)) as client:
         batch.review_all(submissions, options, args.output, client, progress)
     if len(paths) > 1:
@@ -138,9 +138,10 @@ def main(argv: list[str] | None = None) -> int:
 class Progress:
     """A progress bar over the submissions: done, running, failed, and the time left."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(self, total: int, output: Path) -> None:
         from tqdm import tqdm
 
+        self.output = output
         self.bar = tqdm(total=total, unit="review", disable=total <= 1, dynamic_ncols=True)
         self.failed = self.skipped = self.reviewed = 0
 
@@ -148,9 +149,10 @@ class Progress:
         self.failed += event == "failed"
         self.skipped += event == "skipped"
         self.reviewed += event == "done"
-        if event != "skipped":
-            line = row.note if event == "failed" else f"{row.result} ({row.seconds:.0f} s)"
-            self.bar.write(f"{row.name}: {line}")
+        if event == "failed":
+            self.bar.write(f"{row.name}: {row.result}: {row.note}")
+        elif event == "done":
+            self.bar.write(f"{self.output / row.name}.review.md: {row.result} ({row.seconds:.0f} s)")
         self.bar.set_postfix(running=running, failed=self.failed, skipped=self.skipped, refresh=False)
         self.bar.update()
         if self.bar.n == self.bar.total:
