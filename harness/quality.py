@@ -324,9 +324,11 @@ class MnistJudge(Judge):
         return scores
 
     def describe(self, scores: dict) -> str:
+        digit, gap = furthest_share(scores["classes"])
         return (
             f"{super().describe(scores)}; rarest digit {min(scores['classes']):.1%} of samples; "
-            f"mean confidence {scores['confidence']:.3f}"
+            f"mean confidence {scores['confidence']:.3f}; furthest from its share of MNIST: "
+            f"{digit} ({100 * gap:+.1f} points)"
         )
 
 

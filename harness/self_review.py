@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from harness import band
 from harness.practices import HYPERPARAMETERS, Note
 from harness.project import PROJECT
 
@@ -137,7 +138,8 @@ def _digits_item(history) -> Item:
         share <= DIGITS_MOST_FD_OF_NOISE and confidence >= DIGITS_LEAST_CONFIDENCE,
         f"after epoch {scores['epoch']}: FD {share:.1%} of the noise floor (at most "
         f"{DIGITS_MOST_FD_OF_NOISE:.0%}), mean confidence {confidence:.3f} (at least "
-        f"{DIGITS_LEAST_CONFIDENCE}), rarest digit {min(scores['classes']):.1%}",
+        f"{DIGITS_LEAST_CONFIDENCE}), rarest digit {min(scores['classes']):.1%}"
+        + (f". {reference}" if (reference := band.sentence(band.load(), scores)) else ""),
     )
 
 

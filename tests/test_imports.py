@@ -16,6 +16,7 @@ LAYERS = [
     ("harness.training.",),  # The parts.
     (
         "harness.checkpoints",
+        "harness.band",
         "harness.device",
         "harness.film",
         "harness.practices",

@@ -101,6 +101,12 @@ def test_whole_notebook_runs_on_tiny_data_and_exports_a_clean_report(httpserver,
     assert html.count("data:image/webp;base64") == 2  # The film of each training, embedded.
     quality_lines = "".join(out.get("text", "") for out in outputs_of(executed, 'mnist_history["quality"]'))
     assert "Epoch 1: FD" in quality_lines and "noise floor" in quality_lines
+    assert "furthest from its share of MNIST: " in quality_lines
+    # The run against the shipped solution's band, in a sentence (the chart is one of the pictures).
+    assert "Against the shipped solution's band over " in quality_lines
+    placed = r"seeds after epoch \d: FD [\d.]+% of the noise floor is (within|ahead of|behind)"
+    assert re.search(placed, quality_lines)
+    assert "Against the shipped solution&#x27;s band" in html or "Against the shipped solution's band" in html
     assert "Tests Passed" in html and "Submitting this project" in html and "rubric item" in html
     assert "Notes on your practices" in html and "Strided convolutions instead of pooling" in html
     assert "Noise from U(-1, 1)" in html and "Samples shown every" not in html  # 6 batches: too few to say.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from harness import band
 from harness.practices.note import Note
 from harness.review.checking import Checked
 from harness.review.code import LearnerCode
@@ -219,7 +220,13 @@ def digits_section(
     problems = [p for p in [_agreement(reported, in_report)] if p] + copied
     if measured is not None and abs(measured["confidence"] - reported["confidence"]) > CONFIDENCE_TOLERANCE:
         problems.append("The samples shown do not bear out the reported confidence.")
-    evidence = " ".join([f"After epoch {reported['epoch']}: {_digit_figures(reported)}.", *seen, *problems])
+    reference = band.sentence(band.load(), reported)
+    evidence = " ".join(
+        filter(
+            None,
+            [f"After epoch {reported['epoch']}: {_digit_figures(reported)}.", reference, *seen, *problems],
+        )
+    )
     verdict = MEETS if _look_like_digits(reported) and not problems else REQUIRES
     return _with_notes(title, verdict, evidence, worth, picture)
 

@@ -51,6 +51,7 @@ def test_our_solution_meets_every_item(passed_checks):
     assert len(items) == 11
     assert "6 of 6 checks passed" in items[1].evidence
     assert "FD 2.5% of the noise floor" in items[-2].evidence
+    assert ". Against the shipped solution's band over " in items[-2].evidence, "quoted in a sentence"
 
 
 def test_a_seeded_mistake_is_not_met_with_the_checks_message(passed_checks):

@@ -117,6 +117,8 @@ def test_the_figures_are_read_from_the_notebook_with_the_thresholds(tmp_path, ch
     assert section(written, "The MNIST samples").evidence.startswith(
         "After epoch 2: FD 1.8% of the noise floor (at most 10%), mean confidence 0.909 (at least 0.8)"
     )
+    # Quoted against the shipped solution's band, in a sentence (the band's figures are not tested).
+    assert "Against the shipped solution's band over " in section(written, "The MNIST samples").evidence
     assert section(written, "The CelebA samples").verdict == rubric.MEETS
 
 
