@@ -28,6 +28,8 @@ from harness.project import PROJECT
 from harness.review import batch, render, retraining, sandbox, summary
 from harness.review.batch import Options
 
+CONNECT_TIMEOUT = "10s"  # How long to try a scheduler given by --scheduler.
+
 
 class BadArguments(ValueError):
     """What review.py was given cannot be reviewed; the message says what to give instead."""
@@ -82,7 +84,15 @@ def cluster(args: argparse.Namespace, count: int):
     from distributed import Client, LocalCluster
 
     if args.scheduler is not None:
-        with Client(args.scheduler, timeout="30s") as client:
+        try:
+            client = Client(args.scheduler, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError) as error:
+            raise BadArguments(
+                f"Cannot reach a Dask scheduler at {args.scheduler} ({error}). Start one with "
+                f"`dask scheduler` and its workers with `dask worker {args.scheduler}`, or leave out "
+                "--scheduler to review here."
+            ) from None
+        with client:
             yield client
         return
     cores = max(1, (os.cpu_count() or 1) // args.workers)
@@ -127,8 +137,12 @@ def main(argv: list[str] | None = None) -> int:
     print(sandbox.describe(options.limits()))
     submissions = loaded(paths, args.output)
     progress = Progress(len(submissions), args.output)
-    with cluster(args, len(submissions)) as client:
-        batch.review_all(submissions, options, args.output, client, progress)
+    try:
+        with cluster(args, len(submissions)) as client:
+            batch.review_all(submissions, options, args.output, client, progress)
+    except BadArguments as error:
+        print(error, file=sys.stderr)
+        return 2
     if len(paths) > 1:
         print(summary.markdown(summary.read(args.output)))
     print(progress.describe())

@@ -261,3 +261,15 @@ def worker_under(client, prefixes, timeout=300):
                 return client.run(os.getpid, workers=[address])[address]
         time.sleep(0.2)
     raise AssertionError(f"no worker took a review within {timeout} s")
+
+
+def test_a_scheduler_that_cannot_be_reached_is_named_with_how_to_start_one(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(review, "CONNECT_TIMEOUT", "2s")
+    (tmp_path / "a.zip").write_bytes(b"not a zip at all")
+    arguments = [str(tmp_path / "a.zip"), "-o", str(tmp_path / "out"), "--scheduler", "tcp://127.0.0.1:9"]
+
+    assert review.main(arguments) == 2
+
+    error = capsys.readouterr().err
+    assert error.startswith("Cannot reach a Dask scheduler at tcp://127.0.0.1:9 (")
+    assert "`dask scheduler`" in error and "Traceback" not in error
