@@ -1,5 +1,5 @@
-"""A draft review written out: Markdown for the reviewer to edit, HTML to read, and the summary
-table of many reviews. Everything the submission wrote (its check messages) is escaped in HTML."""
+"""A draft review written out: Markdown for the reviewer to edit, HTML to read (a batch's summary
+is ``summary.py``'s). Everything the submission wrote (its check messages) is escaped in HTML."""
 
 from __future__ import annotations
 
@@ -85,20 +85,3 @@ def _document(title: str, body: str) -> str:
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
         f"<style>{_STYLE}</style></head><body>\n{body}\n</body></html>\n"
     )
-
-
-def summary(reviews: list[Review]) -> str:
-    """One Markdown row per review: its name, each section's verdict, the time it took."""
-    count = max((len(review.sections) for review in reviews), default=0)
-    header = ["submission", *(str(i + 1) for i in range(count)), "seconds"]
-    rows = [f"| {' | '.join(header)} |", f"|{' --- |' * len(header)}"]
-    for review in reviews:
-        marks = [_MARKS[section.verdict] for section in review.sections] or ["refused"]
-        marks += [""] * (count - len(marks))
-        rows.append(f"| {review.name} | {' | '.join(marks)} | {review.seconds:.0f} |")
-    legend = [f"{i + 1}. {section.title}" for i, section in enumerate(_longest(reviews))]
-    return "\n".join([*rows, "", *legend, ""])
-
-
-def _longest(reviews: list[Review]):
-    return max((review.sections for review in reviews), key=len, default=[])
