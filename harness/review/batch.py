@@ -248,11 +248,19 @@ def _on_cluster(client, todo: list, options: Options) -> Iterator[tuple]:
         try:
             review, failure = future.result(), None
         except Exception as error:  # A worker that died too often, a lost connection: a row, not the end.
-            review, failure = None, f"{type(error).__name__}: {error}"
+            review, failure = None, _failure(error)
         future.release()
         if (following := submit_next()) is not None:
             ended.add(following)
         yield submission, digest, review, failure, _running(client, futures)
+
+
+def _failure(error: Exception) -> str:
+    """Why a task failed, with the fix when it is a worker's set-up."""
+    said = f"{type(error).__name__}: {error}"
+    if isinstance(error, ModuleNotFoundError) and error.name and error.name.startswith("harness"):
+        said += " (start the workers from this project's folder with PYTHONPATH set to it)"
+    return said
 
 
 def _running(client, futures: dict) -> int:

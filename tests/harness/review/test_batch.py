@@ -83,6 +83,8 @@ def test_a_review_that_fails_is_a_row_and_the_next_rerun_does_it_again(monkeypat
 
     assert [(row.name, row.result) for row in rows] == [("ada", MEETS), ("bob", "Failed"), ("cy", REQUIRES)]
     assert rows[1].note == "RuntimeError: bob broke the reviewer"
+    unset = batch._failure(ModuleNotFoundError("No module named 'harness'", name="harness"))
+    assert unset.endswith("(start the workers from this project's folder with PYTHONPATH set to it)")
     calls = fake_reviews(monkeypatch, tmp_path)
     batch.review_all(submissions(ada=b"good", bob=b"x", cy=b"bad"), OPTIONS, tmp_path)
     assert [name for name, _ in calls] == ["bob"]
