@@ -15,10 +15,15 @@ import quality_seeds
 from harness.quality import MNIST_SHARES
 
 
-def test_quality_seeds_prints_each_seeds_figures_then_how_many_met_the_target(tmp_path, use_source, capsys):
+def place_mnist(folder, use_source):
+    """Places the test MNIST archives in ``folder``, as offline, and points the sources at them."""
     for name, archive in mnist_archives().items():
         source = use_source(name, archive, ("http://127.0.0.1:9/never-asked",))
-        (tmp_path / source.archive).write_bytes(archive)  # Placed, as offline.
+        (folder / source.archive).write_bytes(archive)
+
+
+def test_quality_seeds_prints_each_seeds_figures_then_how_many_met_the_target(tmp_path, use_source, capsys):
+    place_mnist(tmp_path, use_source)
 
     quality_seeds.main(
         [
@@ -159,9 +164,7 @@ def test_batch_overhead_prints_each_variants_median_and_the_best_ratio_last(caps
 def test_training_diagnosis_prints_each_run_then_the_confusion_table(tmp_path, use_source, capsys):
     import training_diagnosis
 
-    for name, archive in mnist_archives().items():
-        source = use_source(name, archive, ("http://127.0.0.1:9/never-asked",))
-        (tmp_path / source.archive).write_bytes(archive)  # Placed, as offline.
+    place_mnist(tmp_path, use_source)
     keep = tmp_path / "histories.json"
     options = ["--data-dir", str(tmp_path), "--epochs", "1", "--max-batches", "2", "--samples", "64"]
     cases = ["--cases", "shipped", "generator reads 2 noise values", "--seeds", "2", "--shipped-seeds", "1"]
@@ -196,9 +199,7 @@ def test_training_diagnosis_prints_each_run_then_the_confusion_table(tmp_path, u
 def test_confidence_spread_prints_the_spread_then_the_draws_flagged(tmp_path, use_source, capsys):
     import confidence_spread
 
-    for name, archive in mnist_archives().items():
-        source = use_source(name, archive, ("http://127.0.0.1:9/never-asked",))
-        (tmp_path / source.archive).write_bytes(archive)  # Placed, as offline.
+    place_mnist(tmp_path, use_source)
     samples = tmp_path / "samples.npy"
     np.save(samples, digits(200, 2)[0])
 
@@ -257,9 +258,7 @@ def test_epoch_time_compares_the_working_notebook_with_a_commits_by_median(
 ):
     import epoch_time
 
-    for name, archive in mnist_archives().items():
-        source = use_source(name, archive, ("http://127.0.0.1:9/never-asked",))
-        (tmp_path / source.archive).write_bytes(archive)  # Placed, as offline.
+    place_mnist(tmp_path, use_source)
     # Each run in this process: the test archives are known only here.
     monkeypatch.setattr(
         epoch_time,
@@ -286,7 +285,7 @@ def test_epoch_time_compares_the_working_notebook_with_a_commits_by_median(
     assert abs(float(last[3]) - now / then) < 0.01 and min(min(v) for v in seconds.values()) > 0
 
 
-def test_epoch_time_names_a_commit_without_the_notebook(capsys):
+def test_epoch_time_names_a_commit_without_the_notebook():
     import epoch_time
 
     with pytest.raises(SystemExit, match="no notebook at 'no-such-commit'"):
