@@ -220,6 +220,34 @@ def test_train_updates_the_discriminator_once_then_the_generator_g_steps_times_o
         assert all(not np.array_equal(a, b) for i, a in enumerate(noises) for b in noises[i + 1 :])
 
 
+def test_train_feeds_late_rate_of_the_learning_rate_in_the_later_half_even_resumed(notebook, monkeypatch):
+    # Why: the shipped digits were measured with this step; a resumed run's get_batches yields
+    # nothing for the epochs done before, so the step must go by epoch, not by train's batch count.
+    tf = notebook["tf"]
+    rates = []
+    original_run = tf.Session.run
+
+    def recording_run(self, fetches, feed_dict=None, **kwargs):
+        rates.extend(float(v) for k, v in (feed_dict or {}).items() if k.name == "learning_rate:0")
+        return original_run(self, fetches, feed_dict=feed_dict, **kwargs)
+
+    monkeypatch.setattr(tf.Session, "run", recording_run)
+    batches = np.random.default_rng(0).uniform(-0.5, 0.5, (2, 4, 28, 28, 1)).astype(np.float32)
+    per_epoch = len(batches) * (1 + notebook["G_STEPS"])
+    assert 0 < notebook["LATE_RATE"] < 1
+    for done_before, expected in [(0, [1.0, notebook["LATE_RATE"]]), (1, [notebook["LATE_RATE"]])]:
+        rates.clear()
+        epochs = iter(range(2))
+
+        def get_batches(size, done_before=done_before, epochs=epochs):
+            return iter(batches) if next(epochs) >= done_before else iter(())
+
+        with tf.Graph().as_default():
+            notebook["train"](2, 4, 8, 0.0008, 0.5, get_batches, (8, 28, 28, 1), "L")
+
+        assert rates == [0.0008 * share for share in expected for _ in range(per_epoch)]
+
+
 def test_the_setup_cell_shows_nothing_in_jupyters_own_kernel(committed, monkeypatch):
     # Why: Jupyter's kernel, with its default settings, forwards what the process writes to its
     # standard error into the cell; run_notebook.py turns that off, a learner's Jupyter does not.
