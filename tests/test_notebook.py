@@ -193,19 +193,23 @@ def test_a_rerun_loads_the_finished_run_and_other_settings_train_anew(httpserver
     assert "mnist epoch 2/2" in anew
 
 
-def test_train_updates_the_discriminator_once_then_the_generator_g_steps_times_on_new_noise(
-    notebook, monkeypatch
-):
-    # Why: new noise for each generator update is part of the settings the README measured.
-    tf = notebook["tf"]
-    fed = []
+@pytest.fixture
+def fed(notebook, monkeypatch):
+    """What every session call feeds, in order: a dict of tensor names to copies of the values."""
+    tf, feeds = notebook["tf"], []
     original_run = tf.Session.run
 
     def recording_run(self, fetches, feed_dict=None, **kwargs):
-        fed.append({tensor.name: np.copy(value) for tensor, value in (feed_dict or {}).items()})
+        feeds.append({tensor.name: np.copy(value) for tensor, value in (feed_dict or {}).items()})
         return original_run(self, fetches, feed_dict=feed_dict, **kwargs)
 
     monkeypatch.setattr(tf.Session, "run", recording_run)
+    return feeds
+
+
+def test_train_updates_the_discriminator_once_then_the_generator_g_steps_times_on_new_noise(notebook, fed):
+    # Why: new noise for each generator update is part of the settings the README measured.
+    tf = notebook["tf"]
     batches = np.random.default_rng(0).uniform(-0.5, 0.5, (2, 4, 28, 28, 1)).astype(np.float32)
     with tf.Graph().as_default():
         notebook["train"](1, 4, 8, 0.0005, 0.5, lambda size: iter(batches), (8, 28, 28, 1), "L")
@@ -220,23 +224,15 @@ def test_train_updates_the_discriminator_once_then_the_generator_g_steps_times_o
         assert all(not np.array_equal(a, b) for i, a in enumerate(noises) for b in noises[i + 1 :])
 
 
-def test_train_feeds_late_rate_of_the_learning_rate_in_the_later_half_even_resumed(notebook, monkeypatch):
+def test_train_feeds_late_rate_of_the_learning_rate_in_the_later_half_even_resumed(notebook, fed):
     # Why: the shipped digits were measured with this step; a resumed run's get_batches yields
     # nothing for the epochs done before, so the step must go by epoch, not by train's batch count.
     tf = notebook["tf"]
-    rates = []
-    original_run = tf.Session.run
-
-    def recording_run(self, fetches, feed_dict=None, **kwargs):
-        rates.extend(float(v) for k, v in (feed_dict or {}).items() if k.name == "learning_rate:0")
-        return original_run(self, fetches, feed_dict=feed_dict, **kwargs)
-
-    monkeypatch.setattr(tf.Session, "run", recording_run)
     batches = np.random.default_rng(0).uniform(-0.5, 0.5, (2, 4, 28, 28, 1)).astype(np.float32)
     per_epoch = len(batches) * (1 + notebook["G_STEPS"])
     assert 0 < notebook["LATE_RATE"] < 1
     for done_before, expected in [(0, [1.0, notebook["LATE_RATE"]]), (1, [notebook["LATE_RATE"]])]:
-        rates.clear()
+        fed.clear()
         epochs = iter(range(2))
 
         def get_batches(size, done_before=done_before, epochs=epochs):
@@ -245,6 +241,7 @@ def test_train_feeds_late_rate_of_the_learning_rate_in_the_later_half_even_resum
         with tf.Graph().as_default():
             notebook["train"](2, 4, 8, 0.0008, 0.5, get_batches, (8, 28, 28, 1), "L")
 
+        rates = [float(feed["learning_rate:0"]) for feed in fed if "learning_rate:0" in feed]
         assert rates == [0.0008 * share for share in expected for _ in range(per_epoch)]
 
 
