@@ -137,9 +137,8 @@ def main(argv: list[str] | None = None) -> int:
         seeds[seed] = train_seed(seed, args.data_dir, args.epochs, args.max_batches, args.samples)
         met += meets(seeds[seed][-1])
         print(describe(seed, seeds[seed][-1], time.perf_counter() - start), flush=True)
-        if band_path is not None:
-            write_band(band_path, seeds, {k: v for k, v in settings.items() if v is not None})
-    if band_path is not None:
+    if band_path is not None:  # Only over every seed: a stopped run leaves the band it found.
+        write_band(band_path, seeds, {k: v for k, v in settings.items() if v is not None})
         print(f"band over {len(seeds)} seeds, per epoch: {band_path}")
     print(
         f"{met}/{args.seeds} seeds met the target (FD at most {MOST_FD_OF_NOISE:.1%} of the noise floor, "

@@ -68,6 +68,24 @@ def test_quality_seeds_prints_each_seeds_figures_then_how_many_met_the_target(tm
     assert re.fullmatch(r"[0-2]/2 seeds met the target \(FD at most 2\.0% .*\)", lines[-1])
 
 
+def test_quality_seeds_stopped_before_its_last_seed_leaves_the_band_it_found(tmp_path, monkeypatch):
+    band = tmp_path / "band.json"
+    band.write_text('{"band": "the shipped one"}')
+    perfect = {"fd_of_noise": 0.005, "confidence": 0.95, "classes": list(MNIST_SHARES)}
+
+    def train_seed(seed, *args):
+        if seed == 1:
+            raise KeyboardInterrupt  # the user stops the run during its second seed
+        return [perfect]
+
+    monkeypatch.setattr(quality_seeds, "train_seed", train_seed)
+    with pytest.raises(KeyboardInterrupt):
+        quality_seeds.main(["--seeds", "2", "--band", str(band)])
+
+    assert band.read_text() == '{"band": "the shipped one"}'
+    assert list(tmp_path.iterdir()) == [band]
+
+
 def test_a_seed_meets_the_target_only_when_all_three_figures_do():
     shares = list(MNIST_SHARES)
     good = {"fd_of_noise": 0.019, "classes": shares, "confidence": 0.905}
