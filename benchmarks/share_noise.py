@@ -59,7 +59,13 @@ def draw_shares(
         for variable in tf.global_variables():
             name = variable.op.name
             averaged = f"{SCOPE}/{name}"
-            variable.load(stored.get_tensor(averaged if stored.has_tensor(averaged) else name), session)
+            try:
+                variable.load(stored.get_tensor(averaged if stored.has_tensor(averaged) else name), session)
+            except (tf.errors.NotFoundError, ValueError) as error:
+                raise ValueError(
+                    f"{checkpoint}: the notebook's generator does not fit this run's weights ({name}: "
+                    f"{str(error).splitlines()[0]}). Draw runs trained with the notebook as it is now."
+                ) from None
         shares = []
         for k in range(draws):
             # The first draw is the measure's: seeded with the run's seed and step.
@@ -101,7 +107,10 @@ def main(argv: list[str] | None = None) -> int:
     judge = notebook["quality"].MnistJudge(args.data_dir, samples=min(args.samples, 10_000))
     over = 0
     for folder, checkpoint, settings in found:
-        shares = draw_shares(notebook, checkpoint, settings, judge, args.draws, args.samples)
+        try:
+            shares = draw_shares(notebook, checkpoint, settings, judge, args.draws, args.samples)
+        except ValueError as error:
+            parser.error(str(error))
         gaps = 100 * (shares - np.array(MNIST_SHARES))
         over += int((np.abs(gaps).max(axis=1) > MOST_SHARE_GAP).sum())
         print("\n".join(describe(f"{folder.name} (seed {settings['seed']})", gaps)), flush=True)

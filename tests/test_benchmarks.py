@@ -11,7 +11,9 @@ from conftest import digits, mnist_archives
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import quality_seeds
+import share_noise
 
+from harness import project
 from harness.quality import MNIST_SHARES
 
 
@@ -311,3 +313,63 @@ def test_epoch_time_names_a_commit_without_the_notebook():
 
     with pytest.raises(SystemExit, match="no notebook at 'no-such-commit'"):
         epoch_time.read_notebook("no-such-commit")
+
+
+def test_share_noise_draws_a_run_again_first_with_its_own_noise_then_with_other(tmp_path, use_source, capsys):
+    place_mnist(tmp_path, use_source)
+    [measured] = quality_seeds.train_seed(3, str(tmp_path), 1, 2, 64)
+    [run] = (tmp_path / "checkpoints").glob("mnist-*")
+    capsys.readouterr()
+
+    share_noise.main([str(run), "--draws", "3", "--samples", "64", "--data-dir", str(tmp_path)])
+
+    own, pooled, last = capsys.readouterr().out.strip().splitlines()[-3:]
+    gaps = [float(gap) for gap in own.split("gaps ")[1].split()]
+    # The measure's own draw gives the run's figures again: the same weights, sampler and noise.
+    assert gaps == [round(100 * (a - b), 1) + 0.0 for a, b in zip(measured["classes"], MNIST_SHARES)]
+    assert pooled.startswith(f"{run.name} (seed 3): over 3 draws: gaps ")
+    assert len(pooled.split("largest gap of each draw ")[1].split()) == 3
+    assert re.fullmatch(r"[0-3]/3 draws had a digit more than 1 point from its share", last)
+
+
+def test_share_noise_first_draw_is_the_runs_own_samples_and_the_others_new(tmp_path, use_source):
+    place_mnist(tmp_path, use_source)
+    quality_seeds.train_seed(1, str(tmp_path), 1, 3, 32)
+    [run] = (tmp_path / "checkpoints").glob("mnist-*")
+    notebook = project.load_functions()
+    drawn = []
+
+    class Recorder:  # A judge that keeps what it is shown.
+        def evaluate(self, images):
+            drawn.append(np.clip(np.round((images[..., 0] + 1) * 127.5), 0, 255).astype(np.uint8))
+            return {"classes": [0.1] * 10}
+
+    share_noise.draw_shares(notebook, *share_noise.last_checkpoint(run), Recorder(), draws=2, samples=32)
+
+    kept = np.load(run / "samples.npy")  # What the run's measure drew, with its averaged weights.
+    assert np.abs(drawn[0].astype(int) - kept).max() <= 1
+    assert np.abs(drawn[1].astype(int) - kept).max() > 1  # new noise: more than rounding apart
+
+
+def test_share_noise_says_when_the_notebook_generator_no_longer_fits_the_run(tmp_path, use_source):
+    place_mnist(tmp_path, use_source)
+    quality_seeds.train_seed(0, str(tmp_path), 1, 2, 32)
+    [run] = (tmp_path / "checkpoints").glob("mnist-*")
+    notebook = project.load_functions()
+    tf = notebook["tf"]
+
+    def wider_generator(z, out_channel_dim, is_train=True):  # its dense layer has another shape
+        with tf.variable_scope("generator", reuse=not is_train):
+            return tf.reshape(tf.layers.dense(z, 7 * 7 * 130), (-1, 7, 7, 130))
+
+    notebook["generator"] = wider_generator
+    with pytest.raises(ValueError, match=r"does not fit this run's weights.*Draw runs trained with"):
+        share_noise.draw_shares(notebook, *share_noise.last_checkpoint(run), None, draws=2, samples=8)
+
+
+def test_share_noise_refuses_a_folder_that_is_not_a_run(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        share_noise.main([str(tmp_path)])
+
+    assert stopped.value.code == 2
+    assert "is not a run's checkpoint folder" in capsys.readouterr().err
