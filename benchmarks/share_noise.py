@@ -51,7 +51,7 @@ def draw_shares(
     """Each draw's ten shares (draws, 10), with the checkpoint's averaged generator weights."""
     tf = notebook["tf"]
     stored = tf.train.load_checkpoint(str(checkpoint))
-    step = int(checkpoint.parent.name.split("-")[-1])
+    step = json.loads((checkpoint.parent / "state.json").read_text())["step"]  # As the checkpoint saved it.
     with tf.Graph().as_default(), tf.Session() as session:
         z = tf.placeholder(tf.float32, (None, settings["z_dim"]))
         notebook["generator"](z, 1, is_train=True)  # The variables, as train made them.
