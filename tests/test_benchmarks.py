@@ -373,3 +373,53 @@ def test_share_noise_refuses_a_folder_that_is_not_a_run(tmp_path, capsys):
 
     assert stopped.value.code == 2
     assert "is not a run's checkpoint folder" in capsys.readouterr().err
+
+
+def test_unsure_digits_splits_each_digits_share_between_the_sure_and_the_unsure():
+    import unsure_digits
+
+    probabilities = np.full((4, 10), 0.01)
+    probabilities[[0, 1, 2, 3], [9, 9, 8, 9]] = [0.91, 0.5, 0.95, 0.3]  # one sure 9, one sure 8
+
+    unsure, sure, vague = unsure_digits.split(probabilities, below=0.9)
+
+    assert unsure == 50.0
+    assert sure.tolist() == [0] * 8 + [25.0, 25.0]
+    assert vague.tolist() == [0] * 9 + [50.0]
+
+
+def test_unsure_digits_prints_mnists_line_each_runs_then_the_range(tmp_path, use_source, capsys):
+    import unsure_digits
+
+    place_mnist(tmp_path, use_source)
+    run = tmp_path / "mnist-1a2b" / "samples.npy"
+    run.parent.mkdir()
+    np.save(run, np.concatenate([digits(50, 2)[0], np.full((50, 28, 28), 128, np.uint8)]))  # half grey
+
+    unsure_digits.main([str(run), "--data-dir", str(tmp_path)])
+
+    real, drawn, last = capsys.readouterr().out.strip().splitlines()
+    assert real.startswith("MNIST's test digits: ") and drawn.startswith("mnist-1a2b: ")
+    part = float(re.match(r"mnist-1a2b: ([\d.]+)% unsure", drawn)[1])
+    sure, vague = (
+        list(map(float, re.findall(rf"among the {which} ([\d. ]+)", drawn)[0].split()))
+        for which in ("sure", "unsure")
+    )
+    assert abs(sum(vague) - part) < 0.6 and abs(sum(sure) + sum(vague) - 100) < 1.1
+    assert re.fullmatch(
+        rf"unsure samples: {part:.1f}% to {part:.1f}% of the runs' draws, "
+        r"against [\d.]+% of MNIST's test digits",
+        last,
+    )
+
+
+def test_unsure_digits_refuses_a_file_that_holds_no_digits(tmp_path, capsys):
+    import unsure_digits
+
+    np.save(tmp_path / "samples.npy", np.zeros((3, 28, 28), np.float32))
+
+    with pytest.raises(SystemExit) as stopped:
+        unsure_digits.main([str(tmp_path / "samples.npy"), "--data-dir", str(tmp_path)])
+
+    assert stopped.value.code == 2
+    assert "holds a float32 array of shape (3, 28, 28), not a run's digits" in capsys.readouterr().err
