@@ -39,6 +39,8 @@ def load_digits(path: Path) -> np.ndarray:
         ValueError: The file holds no such array.
     """
     digits = np.load(path)
+    if not isinstance(digits, np.ndarray):  # An .npz archive: several arrays.
+        raise ValueError(f"{path} holds several arrays, not a run's digits (uint8, n x 28 x 28)")
     if digits.dtype != np.uint8 or digits.ndim != 3 or digits.shape[1:] != (28, 28) or not len(digits):
         raise ValueError(
             f"{path} holds a {digits.dtype} array of shape {digits.shape}, not a run's digits "

@@ -413,13 +413,24 @@ def test_unsure_digits_prints_mnists_line_each_runs_then_the_range(tmp_path, use
     )
 
 
-def test_unsure_digits_refuses_a_file_that_holds_no_digits(tmp_path, capsys):
+@pytest.mark.parametrize(
+    ("save", "said"),
+    [
+        (
+            lambda path: np.save(path, np.zeros((3, 28, 28), np.float32)),
+            "holds a float32 array of shape (3, 28, 28)",
+        ),
+        (lambda path: np.savez(path, digits=np.zeros((3, 28, 28), np.uint8)), "holds several arrays"),
+    ],
+)
+def test_unsure_digits_refuses_a_file_that_holds_no_digits(tmp_path, capsys, save, said):
     import unsure_digits
 
-    np.save(tmp_path / "samples.npy", np.zeros((3, 28, 28), np.float32))
+    with (tmp_path / "samples.npy").open("wb") as stream:
+        save(stream)
 
     with pytest.raises(SystemExit) as stopped:
         unsure_digits.main([str(tmp_path / "samples.npy"), "--data-dir", str(tmp_path)])
 
     assert stopped.value.code == 2
-    assert "holds a float32 array of shape (3, 28, 28), not a run's digits" in capsys.readouterr().err
+    assert f"{said}, not a run's digits" in capsys.readouterr().err
