@@ -103,7 +103,9 @@ def test_another_constant_does_not_resume_and_says_why(notebook, tmp_path, data,
 def test_changed_code_does_not_resume_and_says_which_function(tmp_path, data):
     notebook = project.load_functions()
     train_run(notebook, make_run(tmp_path, notebook, ArrayData(data), epochs=1))
-    source = inspect.getsource(notebook["discriminator"]).replace("alpha=0.2", "alpha=0.1")
+    shipped = inspect.getsource(notebook["discriminator"])
+    source = shipped.replace("alpha=0.1", "alpha=0.15")
+    assert source != shipped, "the discriminator's default alpha moved: change what this test replaces"
     exec(source, notebook)
     fresh = ArrayData(data)
     run = make_run(tmp_path, notebook, fresh, epochs=1)
