@@ -11,7 +11,11 @@ The figures after each epoch, over the seeds (min and max) and seed by seed, are
 ``--band``: by default, when the run has the notebook's settings (2 full epochs), the file the
 project ships, ``harness/reference_band.json``, against which the notebook draws a learner's run.
 
+A candidate of ``docs/tuning.md`` (``--candidate benchmarks/candidates/top_k.py``: a file run over
+the notebook's functions, see ``candidate.py``) trains in their place; it writes no band unless asked.
+
 Usage: python benchmarks/quality_seeds.py --seeds 5 [--data-dir data] [--max-batches N] [--band FILE]
+       [--candidate FILE]
 Each seed's figures are printed as it finishes; the last line is ``K/N seeds met the target``.
 About 10 minutes a seed on a 2-core CPU for the full 2 epochs.
 """
@@ -30,7 +34,9 @@ os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")  # As the notebook: the fast CPU kernels.
 
-from harness import atomic, project  # noqa: E402
+import candidate  # noqa: E402
+
+from harness import atomic  # noqa: E402
 from harness.mnist_run import train_mnist  # noqa: E402
 from harness.quality import furthest_share  # noqa: E402
 
@@ -50,9 +56,12 @@ def meets(scores: dict) -> bool:
     )
 
 
-def train_seed(seed: int, data_dir: str, epochs: int, max_batches: int | None, samples: int) -> list[dict]:
-    """Trains MNIST as the notebook does with ``seed``; returns the quality after each epoch."""
-    history = train_mnist(project.load_functions(), seed, data_dir, epochs, max_batches, samples)
+def train_seed(
+    seed: int, data_dir: str, epochs: int, max_batches: int | None, samples: int, patch: Path | None = None
+) -> list[dict]:
+    """Trains MNIST as the notebook does with ``seed`` (and the candidate file ``patch``, if any);
+    returns the quality after each epoch."""
+    history = train_mnist(candidate.load_functions(patch), seed, data_dir, epochs, max_batches, samples)
     if not history["quality"]:
         raise RuntimeError(f"seed {seed}: no quality was measured (no epoch finished)")
     return history["quality"]
@@ -124,17 +133,30 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="where the band is written (default: the shipped one, for the notebook's settings)",
     )
+    parser.add_argument("--candidate", type=Path, help="a file run over the notebook's functions")
     args = parser.parse_args(argv)
     if args.seeds < 1 or args.epochs < 1 or (args.max_batches is not None and args.max_batches < 1):
         parser.error("--seeds, --epochs and --max-batches take whole numbers from 1")
-    notebook_settings = args.epochs == 2 and args.max_batches is None and args.samples == 10_000
+    notebook_settings = (
+        args.epochs == 2 and args.max_batches is None and args.samples == 10_000 and args.candidate is None
+    )
     band_path = args.band or (SHIPPED_BAND if notebook_settings else None)
-    settings = {"seeds": args.seeds, "epochs": args.epochs, "max-batches": args.max_batches}
+    settings = {
+        "seeds": args.seeds,
+        "epochs": args.epochs,
+        "max-batches": args.max_batches,
+        "candidate": args.candidate,
+    }
 
     met, seeds = 0, {}
     for seed in range(args.seeds):
         start = time.perf_counter()
-        seeds[seed] = train_seed(seed, args.data_dir, args.epochs, args.max_batches, args.samples)
+        try:
+            seeds[seed] = train_seed(
+                seed, args.data_dir, args.epochs, args.max_batches, args.samples, args.candidate
+            )
+        except candidate.CandidateError as error:
+            parser.error(str(error))
         met += meets(seeds[seed][-1])
         print(describe(seed, seeds[seed][-1], time.perf_counter() - start), flush=True)
     if band_path is not None:  # Only over every seed: a stopped run leaves the band it found.

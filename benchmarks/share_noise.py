@@ -8,6 +8,8 @@ others use other noise. Over all of them, each digit's share is known about thre
 (``docs/tuning.md``, "the measure's own noise"), so candidates can be ranked by their true gaps.
 
 Usage: python benchmarks/share_noise.py data/checkpoints/mnist-* [--draws 10] [--samples 10000]
+       [--candidate FILE]
+Runs a candidate trained (``quality_seeds.py --candidate FILE``) are drawn with the same file.
 Each run gets two lines (the measure's draw; all draws with each digit's spread); the last line is
 ``K/N draws had a digit more than 1 point from its share``.
 """
@@ -25,7 +27,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from harness import project  # noqa: E402
+import candidate  # noqa: E402
+
 from harness.quality import MNIST_SHARES  # noqa: E402
 from harness.training.averaging import SCOPE  # noqa: E402
 
@@ -64,7 +67,8 @@ def draw_shares(
             except (tf.errors.NotFoundError, ValueError) as error:
                 raise ValueError(
                     f"{checkpoint}: the notebook's generator does not fit this run's weights ({name}: "
-                    f"{str(error).splitlines()[0]}). Draw runs trained with the notebook as it is now."
+                    f"{str(error).splitlines()[0]}). Draw runs trained with the notebook as it is now, "
+                    "or pass --candidate with the file they were trained with."
                 ) from None
         shares = []
         for k in range(draws):
@@ -95,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--draws", type=int, default=10, help="draws of each generator (default 10)")
     parser.add_argument("--samples", type=int, default=10_000, help="samples a draw (default 10000)")
     parser.add_argument("--data-dir", default=str(ROOT / "data"), help="where the digit classifier is")
+    parser.add_argument("--candidate", type=Path, help="the file the runs' candidate was trained with")
     args = parser.parse_args(argv)
     if args.draws < 2 or args.samples < 10:
         parser.error("--draws takes whole numbers from 2, --samples from 10")
@@ -102,7 +107,10 @@ def main(argv: list[str] | None = None) -> int:
         found = [(folder, *last_checkpoint(folder)) for folder in args.runs]
     except ValueError as error:
         parser.error(str(error))
-    notebook = project.load_functions()
+    try:
+        notebook = candidate.load_functions(args.candidate)
+    except candidate.CandidateError as error:
+        parser.error(str(error))
     notebook["tf"].disable_v2_behavior()
     judge = notebook["quality"].MnistJudge(args.data_dir, samples=min(args.samples, 10_000))
     over = 0

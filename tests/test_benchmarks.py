@@ -1,5 +1,6 @@
 """benchmarks/: the scripts run with tiny settings and print sound figures, their ratio or count last."""
 
+import inspect
 import json
 import re
 import sys
@@ -10,6 +11,7 @@ import pytest
 from conftest import digits, mnist_archives
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import candidate
 import quality_seeds
 import share_noise
 
@@ -86,6 +88,79 @@ def test_quality_seeds_stopped_before_its_last_seed_leaves_the_band_it_found(tmp
 
     assert band.read_text() == '{"band": "the shipped one"}'
     assert list(tmp_path.iterdir()) == [band]
+
+
+def test_a_candidate_runs_over_the_notebooks_functions_as_a_later_cell(tmp_path):
+    patch = tmp_path / "fewer_updates.py"
+    patch.write_text(
+        "G_STEPS = 1\n_generator = generator\n\n\n"
+        "def generator(z, out_channel_dim, is_train=True):\n"
+        "    return _generator(z, out_channel_dim, is_train, alpha=0.2)\n"
+    )
+    shipped = project.load_functions()
+
+    patched = candidate.load_functions(patch)
+
+    assert patched["G_STEPS"] == 1 and shipped["G_STEPS"] != 1
+    assert patched["_generator"].__code__.co_code == shipped["generator"].__code__.co_code
+    # The checkpoints' settings hash the functions' source: the candidate's runs get folders of their own.
+    assert "alpha=0.2" in inspect.getsource(patched["generator"])
+    assert inspect.getsource(patched["discriminator"]) == inspect.getsource(shipped["discriminator"])
+
+
+def test_a_candidate_that_cannot_be_read_or_run_is_named_with_the_fix(tmp_path):
+    unreadable = r"Cannot read the candidate .*missing\.py.*Pass a Python"
+    with pytest.raises(candidate.CandidateError, match=unreadable):
+        candidate.load_functions(tmp_path / "missing.py")
+    broken = tmp_path / "broken.py"
+    broken.write_text("batch_size = undefined_name\n")
+    with pytest.raises(candidate.CandidateError, match=r"broken\.py failed .*NameError.*Fix the file"):
+        candidate.load_functions(broken)
+
+
+def test_quality_seeds_trains_a_candidate_and_leaves_the_shipped_band(tmp_path, monkeypatch, capsys):
+    patch = tmp_path / "bigger_batches.py"
+    patch.write_text("batch_size = 32\n")
+    shipped_band = tmp_path / "reference_band.json"
+    monkeypatch.setattr(quality_seeds, "SHIPPED_BAND", shipped_band)
+    trained = []
+
+    def train_mnist(notebook, seed, *args):
+        trained.append((seed, notebook["batch_size"]))
+        return {"quality": [{"fd_of_noise": 0.005, "confidence": 0.95, "classes": list(MNIST_SHARES)}]}
+
+    monkeypatch.setattr(quality_seeds, "train_mnist", train_mnist)
+    quality_seeds.main(["--seeds", "2", "--candidate", str(patch)])
+
+    assert trained == [(0, 32), (1, 32)]
+    assert not shipped_band.exists()  # The notebook's settings, but not its functions: no band.
+    assert capsys.readouterr().out.strip().splitlines()[-1].startswith("2/2 seeds met the target")
+    quality_seeds.main(["--seeds", "1", "--candidate", str(patch), "--band", str(tmp_path / "mine.json")])
+    made_by = json.loads((tmp_path / "mine.json").read_text())["made_by"]
+    assert made_by == f"python benchmarks/quality_seeds.py --seeds 1 --epochs 2 --candidate {patch}"
+
+
+@pytest.mark.parametrize("patch", sorted(candidate.CANDIDATES.glob("*.py")), ids=lambda path: path.stem)
+def test_each_candidate_of_the_tuning_record_trains(patch, tmp_path, use_source):
+    place_mnist(tmp_path, use_source)
+
+    [measured] = quality_seeds.train_seed(0, str(tmp_path), 1, 2, 32, patch)
+
+    assert measured["fd_of_noise"] > 0 and len(measured["classes"]) == 10
+
+
+def test_quality_seeds_and_share_noise_refuse_a_candidate_they_cannot_read(tmp_path, capsys):
+    run = tmp_path / "mnist-0123456789ab"  # What share_noise reads of a run before its candidate.
+    run.mkdir()
+    (run / "settings.json").write_text("{}")
+    (run / "latest.json").write_text('{"checkpoint": "step-2"}')
+    missing = ["--candidate", str(tmp_path / "missing.py"), "--data-dir", str(tmp_path)]
+    for script, arguments in ((quality_seeds, ["--seeds", "1"]), (share_noise, [str(run)])):
+        with pytest.raises(SystemExit) as stopped:
+            script.main([*arguments, *missing])
+
+        assert stopped.value.code == 2
+        assert "Cannot read the candidate" in capsys.readouterr().err
 
 
 def test_a_seed_meets_the_target_only_when_all_three_figures_do():
