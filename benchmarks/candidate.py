@@ -27,16 +27,16 @@ def load_functions(candidate: Path | None = None) -> dict:
     Raises:
         CandidateError: The file cannot be read, or fails as it runs.
     """
-    notebook = project.load_functions()
     if candidate is None:
-        return notebook
-    try:
+        return project.load_functions()
+    try:  # Before the notebook's functions, which import TensorFlow: a mistyped name fails at once.
         source = Path(candidate).read_text()
     except OSError as error:
         raise CandidateError(
             f"Cannot read the candidate {candidate}: {error.strerror}. "
             f"Pass a Python file, such as one in {CANDIDATES}."
         ) from None
+    notebook = project.load_functions()
     try:
         # The file's own name, so that tracebacks and inspect.getsource (the checkpoints' settings) find it.
         exec(compile(source, str(candidate), "exec"), notebook)
