@@ -9,7 +9,7 @@ others use other noise. Over all of them, each digit's share is known about thre
 
 Usage: python benchmarks/share_noise.py data/checkpoints/mnist-* [--draws 10] [--samples 10000]
        [--candidate FILE]
-Runs a candidate trained (``quality_seeds.py --candidate FILE``) are drawn with the same file.
+Runs trained with a candidate (``quality_seeds.py --candidate FILE``) are drawn with the same file.
 Each run gets two lines (the measure's draw; all draws with each digit's spread); the last line is
 ``K/N draws had a digit more than 1 point from its share``.
 """
