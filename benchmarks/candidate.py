@@ -37,6 +37,7 @@ def load_functions(candidate: Path | None = None) -> dict:
             f"Pass a Python file, such as one in {CANDIDATES}."
         ) from None
     notebook = project.load_functions()
+    notebook["__file__"] = str(candidate)  # As runpy sets it: a candidate may build on one beside it.
     try:
         # The file's own name, so that tracebacks and inspect.getsource (the checkpoints' settings) find it.
         exec(compile(source, str(candidate), "exec"), notebook)
