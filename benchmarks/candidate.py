@@ -3,7 +3,8 @@
 Each candidate in ``docs/tuning.md`` replaces one of the notebook's functions or constants (a
 loss, a schedule, a network, a hyperparameter). Its file, in ``benchmarks/candidates/``, runs in
 the namespace of the notebook's functions, after them, as a later notebook cell would: what it
-defines replaces the notebook's own, and it may call them (``_generator = generator``).
+defines replaces the notebook's own, and it may call them (``_generator = generator``) or run
+another candidate beside it first (its ``__file__`` is its own path).
 ``quality_seeds.py --candidate FILE`` trains it, and ``share_noise.py --candidate FILE`` draws its runs.
 """
 
