@@ -19,19 +19,13 @@ def discriminator(images, reuse=False, alpha=0.1, keep_prob=1.0):
         return tf.sigmoid(logits), logits
 
 
-def model_loss(input_real, input_z, out_channel_dim, smooth=0.0, r1_weight=4.0):
-    def cross_entropy(logits, label):
-        labels = tf.fill(tf.shape(logits), label)
-        return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(logits=logits, labels=labels))
+_model_loss = model_loss
 
-    fakes = generator(input_z, out_channel_dim, is_train=True)
-    _, logits_real = discriminator(input_real)
-    _, logits_fake = discriminator(fakes, reuse=True)
-    d_loss = cross_entropy(logits_real, 1.0 - smooth) + cross_entropy(logits_fake, 0.0)
-    if r1_weight:
-        slope = tf.gradients(tf.reduce_sum(logits_real), input_real)[0]
-        d_loss += r1_weight / 2 * tf.reduce_mean(tf.reduce_sum(tf.square(slope), axis=[1, 2, 3]))
-    mean_real = tf.stop_gradient(tf.reduce_mean(_features[input_real.name], axis=0))
-    mean_fake = tf.reduce_mean(_features[fakes.name], axis=0)
-    g_loss = cross_entropy(logits_fake, 1.0) + FM_WEIGHT * tf.reduce_mean(tf.square(mean_real - mean_fake))
-    return d_loss, g_loss
+
+def model_loss(input_real, input_z, out_channel_dim, smooth=0.0, r1_weight=4.0):
+    _features.clear()  # The notebook's model_loss scores the real images, then its fakes.
+    d_loss, g_loss = _model_loss(input_real, input_z, out_channel_dim, smooth, r1_weight)
+    mean_real = tf.stop_gradient(tf.reduce_mean(_features.pop(input_real.name), axis=0))
+    [fake_features] = _features.values()
+    mean_fake = tf.reduce_mean(fake_features, axis=0)
+    return d_loss, g_loss + FM_WEIGHT * tf.reduce_mean(tf.square(mean_real - mean_fake))
