@@ -4,7 +4,7 @@
 SLOPES = (0.0, 0.1, 0.1)  # After the dense layer, then after each transposed convolution.
 
 
-def generator(z, out_channel_dim, is_train=True, alpha=0.1):
+def generator(z, out_channel_dim, is_train=True, alpha=0.1):  # alpha: the notebook's signature; SLOPES rule.
     init = tf.glorot_normal_initializer()
     with tf.variable_scope("generator", reuse=not is_train):
         x = tf.reshape(tf.layers.dense(z, 7 * 7 * 128, kernel_initializer=init), (-1, 7, 7, 128))

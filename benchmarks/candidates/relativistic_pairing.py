@@ -5,7 +5,7 @@
 R2_WEIGHT = 0.0
 
 
-def model_loss(input_real, input_z, out_channel_dim, smooth=0.0, r1_weight=4.0):
+def model_loss(input_real, input_z, out_channel_dim, smooth=0.0, r1_weight=4.0):  # No labels to smooth.
     def squared_slope(logits, images):
         slope = tf.gradients(tf.reduce_sum(logits), images)[0]
         return tf.reduce_mean(tf.reduce_sum(tf.square(slope), axis=[1, 2, 3]))
