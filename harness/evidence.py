@@ -95,13 +95,25 @@ def name_of(element) -> str | None:
     return None
 
 
+SUFFIXES = ("meta", "json", "npz")  # The files of one evidence: the graph, the roles, the arrays.
+
+
+def serialized(evidence: Evidence) -> dict[str, bytes]:
+    """``evidence`` as the bytes of its files, by suffix (``SUFFIXES``)."""
+    meta = tf.train.export_meta_graph(graph=evidence.graph, collection_list=list(COLLECTIONS))
+    arrays = io.BytesIO()
+    np.savez(arrays, **evidence.arrays)
+    return {
+        "meta": meta.SerializeToString(),
+        "json": json.dumps(evidence.roles).encode("utf-8"),
+        "npz": arrays.getvalue(),
+    }
+
+
 def write(evidence: Evidence, folder: Path, stem: str) -> None:
     """Writes ``evidence`` as ``STEM.meta`` (the graph), ``STEM.json`` and ``STEM.npz`` in ``folder``."""
-    meta = tf.train.export_meta_graph(graph=evidence.graph, collection_list=list(COLLECTIONS))
-    (folder / f"{stem}.meta").write_bytes(meta.SerializeToString())
-    (folder / f"{stem}.json").write_text(json.dumps(evidence.roles), encoding="utf-8")
-    with (folder / f"{stem}.npz").open("wb") as stream:
-        np.savez(stream, **evidence.arrays)
+    for suffix, data in serialized(evidence).items():
+        (folder / f"{stem}.{suffix}").write_bytes(data)
 
 
 def read(folder: Path, stem: str, allowed_ops: frozenset[str]) -> Evidence:

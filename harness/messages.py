@@ -27,6 +27,14 @@ _LIBRARIES = tuple(
 _TRACEBACK_HINT = "(The full traceback: run %tb in a new cell.)"
 
 
+def not_written_yet(name: str) -> str:
+    """What a learner reads of a function that still has the exercise's blank body."""
+    return (
+        f"{name} is not written yet. Replace `# TODO: Implement Function` in its cell with your code; its "
+        "docstring says what to return."
+    )
+
+
 def first_line(error: BaseException) -> str:
     """The line of an error's message that says what went wrong (TensorFlow's come after a stack)."""
     message = getattr(error, "message", None) or str(error)

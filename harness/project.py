@@ -48,6 +48,19 @@ def load_functions(path: Path = NOTEBOOK, notebook=None) -> dict:
     return namespace
 
 
+def given_definitions(path: Path = NOTEBOOK) -> str:
+    """The source of the notebook's given cells tagged ``definitions`` (its imports, constants and
+    helpers such as ``show_generator_output``), without a line of the exercise cells: the code a
+    submission's functions are loaded over in a review, where no solution may be seen."""
+    notebook = nbformat.read(path, as_version=4)
+    cells = [
+        cell.source
+        for cell in notebook.cells
+        if cell.cell_type == "code" and DEFINITIONS in tags(cell) and EXERCISE not in tags(cell)
+    ]
+    return "\n\n\n".join(cells) + "\n"
+
+
 def with_parameters(notebook, parameters: dict, setup: str = ""):
     """Returns a copy of ``notebook`` with a cell setting ``parameters`` after its parameters cell.
 

@@ -174,6 +174,8 @@ def train(
     reset_graph=False,
     epochs_seen=None,
     batches_outside_session=False,
+    real="batch",
+    train_every=1,
 ):
     if reset_graph:
         tf.reset_default_graph()
@@ -186,9 +188,17 @@ def train(
         if initialize:
             sess.run(tf.global_variables_initializer())
         for epoch in range(epochs_seen or epoch_count):
-            for batch in epochs[epoch] if epochs else get_batches(batch_size):
+            for index, batch in enumerate(epochs[epoch] if epochs else get_batches(batch_size)):
+                if index % train_every:
+                    continue
                 z = np.random.uniform(-1, 1, (len(batch), z_dim))
-                feed = {input_real: batch * scale, input_z: z, lr: learning_rate}
+                images = {
+                    "batch": batch * scale,
+                    "noise": np.random.uniform(-1, 1, batch.shape),  # Not the batch at all.
+                    "flipped": batch[:, :, ::-1] * scale,  # Augmented: the batch, mirrored.
+                    "noisy": np.clip(batch * scale + np.random.normal(0, 0.1, batch.shape), -1, 1),
+                }[real]
+                feed = {input_real: images, input_z: z, lr: learning_rate}
                 sess.run(d_opt, feed)
                 if train_generator:
                     sess.run(g_opt, feed)
@@ -219,6 +229,32 @@ def discriminator_with_fixed_batch(images, reuse=False):
         return tf.sigmoid(logits), logits
 
 
+def generator_from_a_table(z, out_channel_dim, is_train=True):
+    """Returns stored images picked by a hash of z, with a layer that changes nothing."""
+    stored = np.random.default_rng(0).uniform(-2, 2, (16, 28, 28, out_channel_dim)).astype(np.float32)
+    with tf.variable_scope("generator", reuse=not is_train):
+        unused = tf.reshape(tf.layers.dense(z, 1), (-1, 1, 1, 1))
+        index = tf.cast(tf.floor(tf.abs(tf.reduce_sum(z, axis=1)) * 1000), tf.int32) % len(stored)
+        return tf.tanh(tf.gather(tf.constant(stored), index) + 0 * unused)
+
+
+def generator_picking_from_weights(z, out_channel_dim, is_train=True, every=10):
+    """Images kept in a variable, picked by rounding z (every=10**6: by a hash that changes at once)."""
+    with tf.variable_scope("generator", reuse=not is_train):
+        stored = tf.get_variable("stored", (16, 28, 28, out_channel_dim))
+        unused = tf.reshape(tf.layers.dense(z, 1), (-1, 1, 1, 1))
+        index = tf.cast(tf.floor(tf.abs(tf.reduce_sum(z, axis=1)) * every), tf.int32) % 16
+        return tf.tanh(tf.gather(stored, index) + 0 * unused)
+
+
+def generator_ignoring_its_weights(z, out_channel_dim, is_train=True):
+    """Draws from z alone; its layer's output is multiplied by 0."""
+    with tf.variable_scope("generator", reuse=not is_train):
+        pixels = tf.reshape(tf.tile(z[:, :49], (1, 16 * out_channel_dim)), (-1, 28, 28, out_channel_dim))
+        unused = tf.reshape(tf.layers.dense(z, 1), (-1, 1, 1, 1))
+        return tf.tanh(pixels + 0 * unused)
+
+
 CORRECT = {
     "model_inputs": [
         model_inputs,
@@ -237,7 +273,7 @@ CORRECT = {
         functools.partial(model_loss, use_probabilities=False, reduce=lambda t: 3.0 * tf.reduce_mean(t)),
     ],
     "model_opt": [model_opt],
-    "train": [train],
+    "train": [train, functools.partial(train, real="flipped"), functools.partial(train, real="noisy")],
 }
 
 # Each broken variant, with (a fragment of) what its check must say.
@@ -273,6 +309,11 @@ BROKEN = {
         (functools.partial(generator, size=14), "expected (6, 28, 28, 5)"),
         (functools.partial(generator, channels=3), "expected (6, 28, 28, 5)"),
         (generator_with_dense_outside_scope, "outside the 'generator' scope"),
+        (generator_from_a_table, "never from a stored table of images"),
+        (functools.partial(generator_picking_from_weights, every=10**6), "changes them only"),
+        (functools.partial(generator_picking_from_weights, every=10), "changes them not at all"),
+        (functools.partial(generator_picking_from_weights, every=1), "do not change when z moves a little"),
+        (generator_ignoring_its_weights, "do not change when its weights do"),
     ],
     "model_loss": [
         (functools.partial(model_loss, real_label=0.0, fake_label=1.0), "labels the real images 0.00"),
@@ -326,5 +367,7 @@ BROKEN = {
         (functools.partial(train, reset_graph=True), "Remove tf.reset_default_graph()"),
         (functools.partial(train, epochs_seen=1), "went through 1 epoch(s) of get_batches"),
         (functools.partial(train, batches_outside_session=True), "inside `with tf.Session() as sess:`"),
+        (functools.partial(train, real="noise"), "not the batches get_batches yielded"),
+        (functools.partial(train, train_every=2), "fed 6 of the 12 batches"),
     ],
 }

@@ -8,7 +8,7 @@ import pytest
 
 import problem_unittests
 import student_edition
-from harness import project
+from harness import exercise, project
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +120,7 @@ def test_cells_using_blank_functions_say_which_to_write(student, cell_start):
 
 def test_a_function_without_docstring_is_refused():
     with pytest.raises(ValueError, match="generator has no docstring"):
-        student_edition.blank("def generator(z, out_channel_dim):\n    return z\n")
+        exercise.blank("def generator(z, out_channel_dim):\n    return z\n")
 
 
 @pytest.mark.parametrize(

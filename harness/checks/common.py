@@ -8,7 +8,7 @@ import functools
 import numpy as np
 import tensorflow.compat.v1 as tf
 
-from harness.messages import first_line, learner_line
+from harness.messages import first_line, learner_line, not_written_yet
 
 RNG_SEED = 0
 Z_DIM = 100
@@ -41,13 +41,6 @@ def unwritten(result):
     return result is None
 
 
-def blank_message(name):
-    return (
-        f"{name} is not written yet. Replace `# TODO: Implement Function` in its cell with your code; its "
-        "docstring says what to return."
-    )
-
-
 def require_written(*functions):
     """Stops with a message for the learner when one of ``functions`` still has its blank body.
 
@@ -59,7 +52,7 @@ def require_written(*functions):
     for function in functions:
         code = getattr(function, "__code__", None)
         if code is not None and not code.co_names:
-            raise NotWrittenYet(blank_message(function.__name__))
+            raise NotWrittenYet(not_written_yet(function.__name__))
 
 
 def call(description, function, *args, returns=True):
@@ -100,7 +93,7 @@ def call(description, function, *args, returns=True):
             f"It was called as {description}.{hint}"
         ) from error
     if returns and unwritten(result):
-        raise NotWrittenYet(f"{description} returned {result!r}: {blank_message(name)}")
+        raise NotWrittenYet(f"{description} returned {result!r}: {not_written_yet(name)}")
     return result
 
 

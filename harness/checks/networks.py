@@ -21,6 +21,13 @@ from harness.checks.common import (
 from harness.evidence import Evidence, EvidenceError
 
 DISCRIMINATOR_CASES, GENERATOR_CASES = (3, 1), (5, 1)  # Channels of the images.
+# A generator's graph holds shapes, scalars and filled initial values; a constant of more values
+# than this, not all the same, is a stored table (of images), not something drawn from z.
+MOST_CONSTANT = 1024
+# A step of this length in z, and one eight times shorter: a network's images move about eight
+# times less on the shorter (they are smooth in z); images picked from a table move as much, or not
+# at all. The median ratio over a few points lies between LEAST_ and MOST_SCALING (docs/review.md).
+Z_STEP, LEAST_SCALING, MOST_SCALING, SMOOTH_POINTS = 0.1, 4.0, 16.0, 8
 
 
 def _check_network_variables(created, scope, description):
@@ -137,7 +144,8 @@ def generator_evidence(generator, channels, handles):
 
 
 def generator_verify(evidence, channels, rng):
-    """Judges the generator: its scope, its reuse, tanh, 28x28 images, and inference-mode batch norm."""
+    """Judges the generator: its scope, its reuse, tanh, 28x28 images, inference-mode batch norm, and
+    images drawn from z by its weights (no stored table; smooth in z; moved by the weights)."""
     graph, z = evidence.graph, evidence.element("z:0")
     trained, sampled = (
         evidence.element(evidence.roles.get("trained")),
@@ -160,12 +168,20 @@ def generator_verify(evidence, channels, rng):
             "that images lie between -1 and 1 like the scaled real images.",
         )
     _check_all_weights_used(sampled, inference, "generator")
+    require_no_table(graph, inference)
     batch = rng.uniform(-1, 1, (6, Z_DIM)).astype(np.float32)
     other = np.concatenate([batch[:1], rng.uniform(-1, 1, (3, Z_DIM)).astype(np.float32)])
     with tf.Session(graph=graph) as sess:
         sess.run(tf.global_variables_initializer())
         train_images, images = run(sess, [trained, sampled], {z: batch}, "the generator")
         alone = run(sess, sampled, {z: other}, inference)
+        _check_images(channels, description, inference, train_images, images, alone)
+        require_smooth_in_z(sess, z, sampled, rng, inference)
+        _require_moved_by_weights(sess, z, sampled, batch, inference)
+
+
+def _check_images(channels, description, inference, train_images, images, alone):
+    """Images of the right shape, different for different z, and not changed by the rest of a batch."""
     for value, name in ((train_images, description), (images, inference)):
         require(
             value.shape == (6, 28, 28, channels),
@@ -181,4 +197,58 @@ def generator_verify(evidence, channels, rng):
         "With is_train=False, a sample depends on the other samples in its batch. Batch norm "
         "must use its learned statistics at inference: tf.layers.batch_normalization(x, training=is_train) "
         "(and dropout, if any, training=is_train).",
+    )
+
+
+def require_no_table(graph, description):
+    """The generator's graph holds no stored table: no constant of more than ``MOST_CONSTANT``
+    values that are not all the same."""
+    for op in graph.get_operations():
+        if op.type != "Const" or (op.outputs[0].shape.num_elements() or 0) <= MOST_CONSTANT:
+            continue
+        values = tf.make_ndarray(op.get_attr("value"))
+        require(
+            values.size <= MOST_CONSTANT or np.all(values == values.flat[0]),
+            f"The graph of {description} holds a constant of {values.size} values ({op.name}): a generator "
+            "draws its images from z through its trained layers, never from a stored table of images.",
+        )
+
+
+def require_smooth_in_z(sess, z, images, rng, description):
+    """Images that move with z, and smoothly: a step of ``Z_STEP`` moves them about eight times more
+    than a step eight times shorter (at least ``LEAST_SCALING`` times, the median of a few points)."""
+    start = rng.uniform(-0.9, 0.9, (SMOOTH_POINTS, z.shape.as_list()[-1]))
+    direction = rng.standard_normal(start.shape)
+    direction *= Z_STEP / np.linalg.norm(direction, axis=1, keepdims=True)
+    feed = np.concatenate([start, start + direction, start + direction / 8]).astype(np.float32)
+    base, far, near = np.split(run(sess, images, {z: feed}, description).astype(np.float64), 3)
+    moved = [np.sqrt(np.mean((other - base) ** 2, axis=(1, 2, 3))) for other in (far, near)]
+    how = "a generator's images change smoothly with z. Draw them from z with layers (dense, transposed "
+    how += "convolutions), not by picking stored images or rounding."
+    require(np.median(moved[0]) > 0, f"The images of {description} do not change when z moves a little: {how}")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scaling = float(np.median(np.where(moved[1] > 0, moved[0] / moved[1], np.inf)))
+    shorter = "not at all" if not np.isfinite(scaling) else f"only {scaling:.1f} times less"
+    require(
+        LEAST_SCALING <= scaling <= MOST_SCALING,
+        f"The images of {description} jump as z moves: a step 8 times shorter changes them {shorter} "
+        f"(a network's images, about 8 times less); {how}",
+    )
+
+
+def _require_moved_by_weights(sess, z, images, batch, description):
+    """Changing the generator's weights a little changes its images: they are made by the weights."""
+    weights = tf.trainable_variables("generator")
+    values = sess.run(weights)
+    drawn = sess.run(images, {z: batch})
+    noise = np.random.default_rng(len(values))
+    for variable, value in zip(weights, values):
+        variable.load(value * (1 + 0.05 * noise.standard_normal(value.shape)), sess)
+    moved = sess.run(images, {z: batch})
+    for variable, value in zip(weights, values):
+        variable.load(value, sess)
+    require(
+        np.abs(moved - drawn).max() > 1e-6,
+        f"The images of {description} do not change when its weights do: make them with the "
+        "generator's layers, so that training can change them.",
     )

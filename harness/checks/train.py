@@ -1,10 +1,13 @@
-"""The check of ``train``: it trains both networks in its session, on real images scaled to [-1, 1].
+"""The check of ``train``: it trains both networks in its session, on every batch of every epoch,
+scaled to [-1, 1].
 
 The evidence is a short training of random images, run as the notebook's training cells run
 ``train``, and recorded from the session's side: the graph, every variable when the first epoch
-began, each session call after it (what it fetched and what it fed) and the trained weights. The
-verdict judges the record; a record read back from a file is replayed first, from the same
-weights with the same feeds, and must give the same trained weights (so it is what the graph did).
+began, each session call after it (what it fetched and what it fed) and the trained weights when
+the session closed. The verdict judges the record against the batches ``get_batches`` yielded
+(``data()``, which it makes again itself): each was fed, scaled, in every epoch. A record read
+back from a file is replayed first, from the same weights with the same feeds, and must give the
+same trained weights (so it is what the graph did).
 """
 
 import numpy as np
@@ -19,6 +22,9 @@ CASES = ((2, 8, 16),)  # (epochs, batch size, z_dim).
 # forged record's changes are unrelated to what its calls do (docs/review.md).
 REPLAYED_COSINE = 0.9
 _FILM = "run_z"  # The run's own noise placeholder, for its film: not what train feeds.
+# How alike a fed image must be to the batch's (Pearson correlation, either way round left to
+# right): noise added to the batch (instance noise) or a flip still feeds the batch; other images do not.
+FED_CORRELATION = 0.9
 
 
 def data() -> np.ndarray:
@@ -28,8 +34,17 @@ def data() -> np.ndarray:
     return images
 
 
+def batches(batch_size: int) -> list[np.ndarray]:
+    """The batches ``get_batches(batch_size)`` yields in each epoch: ``data()`` in order."""
+    images = data()
+    return [
+        images[start : start + batch_size] for start in range(0, len(images) - batch_size + 1, batch_size)
+    ]
+
+
 class _RandomImages:
-    """``data()``, served as helper.Dataset serves batches, telling ``on_batch`` of each epoch and batch."""
+    """``data()``, served as helper.Dataset serves batches (a new array each time), telling
+    ``on_batch`` of each epoch, each batch, and the last batch of an epoch."""
 
     image_mode = "L"
 
@@ -38,9 +53,10 @@ class _RandomImages:
 
     def get_batches(self, batch_size):
         self.on_batch("epoch")
-        for start in range(0, len(self.images) - batch_size + 1, batch_size):
-            self.on_batch("batch")
-            yield self.images[start : start + batch_size]
+        served = batches(batch_size)
+        for index, batch in enumerate(served):
+            self.on_batch("last" if index == len(served) - 1 else "batch")
+            yield batch.copy()
 
 
 def _fetch_name(fetch) -> str | None:
@@ -51,14 +67,23 @@ def _fetch_name(fetch) -> str | None:
 
 
 class _Recorder:
-    """Records train's session from its first epoch on: the weights then, and each call after."""
+    """Records train's session from its first epoch on: the weights then, each call after, and the
+    weights when it closes."""
 
     def __init__(self, session):
-        self.session, self.run = session, session.run
+        self.session, self.run, self.close = session, session.run, session.close
         variables = session.graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES)
         self.roles = {"global": [v.name for v in variables], "calls": [], "after_calls": 0, "after": []}
+        self.roles["epoch_calls"] = []  # The first call of each epoch (each call of get_batches).
         self.arrays = {f"before_{i}": value for i, value in enumerate(self.run(variables))}
         session.run = self.recording_run  # Seen only while get_batches runs: the session is train's.
+        session.close = self.closing
+
+    def closing(self):
+        """The weights the whole training left, taken as the session closes."""
+        self.mark()
+        self.session.run, self.session.close = self.run, self.close
+        self.close()
 
     def recording_run(self, fetches, feed_dict=None, **kwargs):
         names = [_fetch_name(fetch) for fetch in tf.nest.flatten(fetches)]
@@ -121,10 +146,11 @@ def evidence(train, case, handles):
             "samples and saves checkpoints in that session).",
         )
         if event == "epoch":
-            state["epochs"] += 1
             state["recorder"] = state["recorder"] or _Recorder(sess)
+            state["recorder"].roles["epoch_calls"].append(len(state["recorder"].roles["calls"]))
         else:  # What the batches before this one did.
             state["recorder"].mark()
+        state["epochs"] += event == "last"  # An epoch counts once its last batch was taken.
 
     run, returned = _train_once(train, case, on_batch)
     recorder = state["recorder"]
@@ -146,7 +172,8 @@ def _check_losses(losses):
 
 
 def verify(evidence, case, rng):
-    """Judges the record: two epochs, both networks trained, finite losses, real images in [-1, 1].
+    """Judges the record: two epochs, both networks trained, finite losses, every batch of every
+    epoch fed, scaled to [-1, 1].
 
     Returns:
         What train fed: ``{"real": (low, high), "noise": (low, high, std)}``, for the notes.
@@ -172,7 +199,10 @@ def verify(evidence, case, rng):
     if evidence.imported:
         _replay(evidence, before, after)
     _check_trained(trainable, before, after)
-    return _feeds(*_fed(evidence, case))
+    real, noise = _fed(evidence, case)
+    found = _feeds([value for _, value in real], noise)
+    _check_every_batch_fed(real, _epoch_calls(evidence, epochs), case)
+    return found
 
 
 def _check_trained(trainable, before, after):
@@ -204,6 +234,64 @@ def _feeds(real, noise) -> dict:
     return feeds
 
 
+def _check_every_batch_fed(real, epoch_calls, case):
+    """Each real image fed is a batch get_batches yielded, scaled; each batch is fed in every epoch.
+
+    Args:
+        real: The real images fed, as (index of the session call, images).
+        epoch_calls: The index of the first session call of each epoch.
+        case: The check's (epochs, batch size, z_dim).
+    """
+    served = [2 * batch for batch in batches(case[1])]
+    fed = [set() for _ in epoch_calls]
+    for index, images in real:
+        which = next((k for k, batch in enumerate(served) if _same_images(images, batch)), None)
+        require(
+            which is not None,
+            "train fed real images that are not the batches get_batches yielded: feed each batch it "
+            "yields (scaled: batch_images * 2), not images made or loaded another way.",
+        )
+        fed[sum(index >= first for first in epoch_calls) - 1].add(which)
+    taken = sum(len(kinds) for kinds in fed)
+    require(
+        taken == len(served) * len(epoch_calls),
+        f"train fed {taken} of the {len(served) * len(epoch_calls)} batches get_batches yielded over "
+        f"{len(epoch_calls)} epochs: train on every batch of every epoch (`for batch_images in "
+        "get_batches(batch_size):`, each batch fed to the optimizers).",
+    )
+
+
+def _same_images(fed: np.ndarray, batch: np.ndarray) -> bool:
+    """Whether ``fed`` is ``batch``, image by image (each alike as it is or flipped left to right)."""
+    if fed.shape != batch.shape:
+        return False
+    as_fed = _standardised(fed)
+    alike = (as_fed * _standardised(batch)).mean(axis=1)
+    flipped = (as_fed * _standardised(batch[:, :, ::-1])).mean(axis=1)
+    return bool(np.all(np.maximum(alike, flipped) >= FED_CORRELATION))
+
+
+def _standardised(images: np.ndarray) -> np.ndarray:
+    """Each image as a row of mean 0 and standard deviation 1 (the mean of two rows' product is
+    their correlation)."""
+    rows = np.asarray(images, np.float64).reshape(len(images), -1)
+    rows = rows - rows.mean(axis=1, keepdims=True)
+    return rows / np.maximum(rows.std(axis=1, keepdims=True), 1e-12)
+
+
+def _epoch_calls(evidence, epochs) -> list[int]:
+    """The first session call of each epoch, as recorded: one per epoch, in order."""
+    starts = evidence.roles.get("epoch_calls")
+    if (
+        not isinstance(starts, list)
+        or len(starts) < epochs
+        or not all(isinstance(first, int) for first in starts)
+        or starts != sorted(starts)
+    ):
+        raise EvidenceError("the epochs' session calls are not recorded")
+    return starts[:epochs]
+
+
 def _trainable(evidence) -> list[str]:
     """The trained variables' names: the graph's own trainable variables, all in the record."""
     roles = evidence.roles
@@ -232,14 +320,15 @@ def _calls(evidence):
 
 
 def _fed(evidence, case):
-    """What train fed: the real images (4-d), and its noise (z_dim wide); not the film's noise."""
+    """What train fed: the real images (4-d, with the index of their session call), and its noise
+    (z_dim wide); not the film's noise."""
     real, noise = [], []
-    for _, feeds in _calls(evidence):
+    for index, (_, feeds) in enumerate(_calls(evidence)):
         for name, value in feeds.items():
             if _FILM in str(name):
                 continue
             if value.ndim == 4:
-                real.append(value)
+                real.append((index, value))
             elif value.shape[1:] == (case[2],):
                 noise.append(value)
     return real, noise

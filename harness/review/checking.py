@@ -1,39 +1,37 @@
-"""The learner's functions, called on our graphs in a sandbox: they make evidence, never a verdict.
+"""The learner's functions checked: evidence made in a sandbox, verdicts given where it cannot reach.
 
-``check`` writes the learner's definitions (``code.learner_code``) into a scratch folder and runs
-this module there, as ``python -m harness.review.checking``, through ``sandbox.run``. Inside, the
-notebook's given definitions are loaded from this project's notebook (not the submission's), the
-learner's are run over them, and each function is called on the graphs of our checks
-(``harness.checks.build``); what it built is written to ``evidence/`` as data (``harness.evidence``).
-When calling it fails, the learner's message is written instead: a failure is the one thing the
-learner's code may say of itself, since it can only cost it a pass. Then ``judging`` judges the
-evidence in a sandbox of its own; nothing this process writes is a verdict. A training done
+``check`` writes the project's given definitions (``project.given_definitions``: no solution) and
+the learner's definitions (``code.learner_code``) into a scratch folder, and runs ``worker`` there
+through ``sandbox.run``: each function is called on the graphs of our checks in a process of its
+own, and what it built is written to ``evidence/`` as data (``harness.evidence``). Its report (a
+line of JSON) is read as untrusted data: a failure is the one thing the learner's code may say of
+itself, since it can only cost it a pass. Then ``judging`` judges the evidence in a sandbox of its
+own; nothing the learner's sandbox writes is a verdict, and a function whose source is still the
+exercise's blank (``code.LearnerCode.unwritten``, read as text) never passes. A training done
 again, once every function passed, is ``retraining``'s.
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import json
-import os
-import shutil
-import signal
+import re
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness import messages, project
 from harness.practices.note import Note
 from harness.review import judging, learner, retraining, sandbox
 from harness.review.code import LearnerCode
+from harness.review.worker import EVIDENCE, FAILED
 from harness.self_review import FUNCTIONS
 
-LEARNER_FILE, CLAIMS_FILE, EVIDENCE = "learner_code.py", "claims.jsonl", "evidence"
 # How Python runs the worker: -P keeps the scratch folder (which the learner's code may write) off
-# the import path; the project comes from PYTHONPATH.
-WORKER = ["-P", "-m", "harness.review.checking"]
-_MOST_CLAIM_BYTES = 2**20  # Far more than six failures and a dozen notes take.
-FAILED = ("failed: ", "missing: ")  # How a failure the learner's code claims must begin.
+# the import path; the project's modules come from PYTHONPATH.
+WORKER = ["-P", "-m", "harness.review.worker"]
+_MOST_REPORT_BYTES = 2**20  # Far more than six failures, the lines of six graphs and a dozen notes.
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 @dataclass(frozen=True)
@@ -49,6 +47,8 @@ class Checked:
         seconds: How long the evidence and the judging took.
         trained: The training done again, when asked for: ``{"samples": uint8 array}`` it left
             (data, measured on the reviewer's side), or ``{"failed": why}``.
+        built_by: For each function, the lines of the learner's code that made its graphs, as the
+            learner's sandbox reported them (for the reviewer to read, never for a verdict).
     """
 
     results: dict[str, str]
@@ -57,6 +57,7 @@ class Checked:
     error: str | None
     seconds: float
     trained: dict | None = None
+    built_by: dict[str, list[int]] = field(default_factory=dict)
 
 
 def check(
@@ -71,10 +72,13 @@ def check(
         training: The training to do again once every function passed, or None for none.
     """
     sandbox.prepare(scratch)
-    (scratch / LEARNER_FILE).write_text(code.source, encoding="utf-8")
-    outcome = sandbox.run([sys.executable, *WORKER, LEARNER_FILE], scratch, limits)
-    failures, notes = _read_claims(scratch / CLAIMS_FILE)
-    judged = judging.judge(scratch / EVIDENCE, failures, scratch.parent / f"{scratch.name}-judge", limits)
+    (scratch / learner.GIVEN_FILE).write_text(project.given_definitions(), encoding="utf-8")
+    (scratch / learner.LEARNER_FILE).write_text(code.source, encoding="utf-8")
+    outcome = sandbox.run([sys.executable, *WORKER], scratch, limits)
+    report = _read_report(outcome.stdout)
+    judged = judging.judge(
+        scratch / EVIDENCE, report.failures, report.digests, scratch.parent / f"{scratch.name}-judge", limits
+    )
     results = judged.results
     if outcome.stopped is None and outcome.returncode == 0:  # It ended, yet left nothing of these.
         for name in FUNCTIONS:
@@ -83,97 +87,78 @@ def check(
         limit = sandbox.ran_into(result, limits)
         if limit:  # The check's message names the error; the review names the limit behind it.
             results[name] = f"{result} It ran into {limit}."
-    notes += judged.notes
+    for name in code.unwritten:  # Read from its source: nothing its process did can change this.
+        results[name] = f"failed: {messages.not_written_yet(name)}"
     error = judged.error or (None if outcome.stopped else outcome.problem())
     seconds = outcome.seconds + judged.seconds
     trained = None
     if training is not None and all(results.get(name) == "passed" for name in FUNCTIONS):
-        samples, why = retraining.train_again(LEARNER_FILE, scratch, limits, training)
+        samples, why = retraining.train_again(scratch, limits, training)
         trained = {"samples": samples} if samples is not None else {"failed": why}
-    return Checked(results, notes, outcome.stopped, error, seconds, trained)
+    return Checked(
+        results, report.notes + judged.notes, outcome.stopped, error, seconds, trained, report.built_by
+    )
 
 
-def _read_claims(path: Path) -> tuple[dict[str, str], list[Note]]:
-    """The failures and notes the worker wrote, read as untrusted data: bounded, typed, known names."""
-    failures, notes = {}, []
-    if not path.is_file() or path.is_symlink():
-        return failures, notes
-    with path.open("rb") as stream:
-        text = stream.read(_MOST_CLAIM_BYTES).decode("utf-8", "replace")
-    for line in text.splitlines():
-        with contextlib.suppress(json.JSONDecodeError):
-            entry = json.loads(line)
-            if not isinstance(entry, dict):
-                continue
-            failure = entry.get("failure")
-            if entry.get("function") in FUNCTIONS and isinstance(failure, str) and failure.startswith(FAILED):
-                failures.setdefault(entry["function"], failure[:2000])
-            elif {"subject", "done_well", "text"} <= entry.keys():
-                notes.append(
-                    Note(str(entry["subject"]), entry["done_well"] is True, str(entry["text"])[:2000])
-                )
-    return failures, notes
+@dataclass
+class _Report:
+    failures: dict[str, str] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
+    built_by: dict[str, list[int]] = field(default_factory=dict)
+    digests: dict[str, str] = field(default_factory=dict)
 
 
-# Inside the learner's sandbox.
+def _read_report(stdout: str) -> _Report:
+    """The worker's last line of output, read as untrusted data: bounded, typed, known names."""
+    lines = stdout[-_MOST_REPORT_BYTES:].strip().splitlines()
+    report = _Report()
+    with contextlib.suppress(json.JSONDecodeError, IndexError):
+        found = json.loads(lines[-1])
+        if isinstance(found, dict):
+            report = _Report(
+                _failures(found.get("claims")),
+                _notes(found.get("notes")),
+                _lines(found.get("built_by")),
+                _digests(found.get("evidence")),
+            )
+    return report
 
 
-def _claim(entry: dict, owner: int) -> None:
-    if os.getpid() != owner:  # A process the learner's code forked says nothing.
-        os._exit(0)
-    with open(CLAIMS_FILE, "a", encoding="utf-8") as claims:
-        claims.write(json.dumps(entry) + "\n")
+def _failures(claims) -> dict[str, str]:
+    if not isinstance(claims, dict):
+        return {}
+    return {
+        name: claims[name][:2000]
+        for name in FUNCTIONS
+        if isinstance(claims.get(name), str) and claims[name].startswith(FAILED)
+    }
 
 
-def _end_strays() -> None:
-    """Ends the processes the learner's code left running (a fork bomb's), where the sandbox gives
-    this process a process namespace of its own: there, signalling every process reaches only them."""
-    if os.environ.get(sandbox.OWN_PROCESSES) == "1":
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(-1, signal.SIGKILL)  # All but this process and the namespace's first.
+def _notes(entries) -> list[Note]:
+    notes = []
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict) and {"subject", "done_well", "text"} <= entry.keys():
+            notes.append(
+                Note(str(entry["subject"])[:100], entry["done_well"] is True, str(entry["text"])[:2000])
+            )
+    return notes
 
 
-def _make_evidence(name: str, function, owner: int) -> None:
-    """Calls ``function`` on each case of its check, writing what it built; or claims its failure."""
-    import tensorflow.compat.v1 as tf
-
-    from harness import checks, evidence
-    from harness.checks.common import as_failure
-    from harness.quiet import native_log_lines_hidden
-
-    folder = Path(EVIDENCE)
-    for index, case in enumerate(checks.CHECKS[name].cases):
-        try:
-            with tf.Graph().as_default(), native_log_lines_hidden():
-                built = checks.build(name, function, case)
-            if os.getpid() != owner:
-                os._exit(0)
-            evidence.write(built, folder, f"{name}-{index}")
-        except Exception as error:  # The learner's message, as the notebook's check would give it.
-            _claim({"function": name, "failure": f"failed: {as_failure(error, name)}"}, owner)
-            return
+def _lines(built_by) -> dict[str, list[int]]:
+    if not isinstance(built_by, dict):
+        return {}
+    return {
+        name: sorted({line for line in built_by[name][:10_000] if isinstance(line, int) and line > 0})
+        for name in FUNCTIONS
+        if isinstance(built_by.get(name), list)
+    }
 
 
-def main(learner_file: str) -> None:
-    """In the sandbox: the evidence of each function, then the notes on the learner's practices."""
-    owner = os.getpid()
-    from harness import practices
-
-    namespace = learner.namespace_of(Path(learner_file))
-    shutil.rmtree(EVIDENCE, ignore_errors=True)
-    Path(EVIDENCE).mkdir()
-    for name in FUNCTIONS:
-        function = namespace.get(name)
-        if function is None:
-            _claim({"function": name, "failure": f"missing: the notebook does not define {name}"}, owner)
-            continue
-        _make_evidence(name, function, owner)
-        _end_strays()
-    for note in practices.notes_on(namespace):
-        _claim(asdict(note), owner)
-
-
-if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description="Makes the evidence of a learner's code (in a sandbox).")
-    parser.add_argument("learner_file")
-    main(parser.parse_args().learner_file)
+def _digests(evidence) -> dict[str, str]:
+    if not isinstance(evidence, dict):
+        return {}
+    return {
+        name: digest
+        for name, digest in evidence.items()
+        if isinstance(name, str) and isinstance(digest, str) and _SHA256.match(digest)
+    }

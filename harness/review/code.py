@@ -13,8 +13,10 @@ not by the submission's, and nothing in it runs when it is loaded but definition
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import dataclass
 
+from harness import exercise
 from harness.project import EXERCISE, tags
 from harness.self_review import FUNCTIONS, RANGES
 
@@ -31,12 +33,17 @@ class LearnerCode:
         functions: Which of the six functions it defines.
         hyperparameters: Which hyperparameters it sets.
         skipped: Cells that could not be parsed (their index in the notebook), left out.
+        unwritten: The functions whose last definition is still a blank: a body that only passes,
+            returns None or raises NotImplementedError, or the exercise edition's own body
+            (``harness.exercise``). Read from the source, as text: such a function never passes,
+            whatever the rest of the code makes of it when run.
     """
 
     source: str
     functions: tuple[str, ...]
     hyperparameters: tuple[str, ...]
     skipped: tuple[int, ...]
+    unwritten: tuple[str, ...] = ()
 
 
 def _names(node: ast.stmt) -> set[str]:
@@ -74,10 +81,38 @@ def _is_learners(cell, tree: ast.Module, tagged: bool) -> bool:
     return any(_names(node) & {*FUNCTIONS, *HYPERPARAMETERS} for node in tree.body)
 
 
+def _blank_statement(node: ast.stmt) -> bool:
+    """``pass``, ``...``, a string, ``return``/``return None``/``return None, None``, or ``raise
+    NotImplementedError``: what a function's body holds before it is written."""
+    if isinstance(node, ast.Pass) or (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)):
+        return True
+    if isinstance(node, ast.Return):
+        values = node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]
+        return all(
+            value is None or (isinstance(value, ast.Constant) and value.value is None) for value in values
+        )
+    if isinstance(node, ast.Raise) and node.exc is not None:
+        raised = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+        return isinstance(raised, ast.Name) and raised.id == "NotImplementedError"
+    return False
+
+
+@functools.cache
+def _exercise_bodies() -> dict[str, str]:
+    return exercise.blank_bodies()
+
+
+def unwritten(node: ast.FunctionDef) -> bool:
+    """Whether the function ``node`` is still a blank (see ``LearnerCode.unwritten``)."""
+    if all(_blank_statement(statement) for statement in node.body):
+        return True
+    return exercise.body_dump(node) == _exercise_bodies().get(node.name)
+
+
 def learner_code(notebook) -> LearnerCode:
     """The definitions of the learner's cells in ``notebook`` (read by nbformat), as one module."""
     tagged = any(EXERCISE in tags(cell) for cell in notebook.cells)
-    kept, defined, skipped = [], set(), []
+    kept, defined, skipped, last = [], set(), [], {}
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type != "code":
             continue
@@ -96,9 +131,15 @@ def learner_code(notebook) -> LearnerCode:
             if _kept(node):
                 kept.append(_segment(source, node))
                 defined |= _names(node)
+                last |= dict.fromkeys(_names(node), node)
     return LearnerCode(
         "\n\n\n".join(kept) + "\n",
         tuple(name for name in FUNCTIONS if name in defined),
         tuple(name for name in HYPERPARAMETERS if name in defined),
         tuple(skipped),
+        tuple(
+            name
+            for name in FUNCTIONS
+            if isinstance(last.get(name), ast.FunctionDef) and unwritten(last[name])
+        ),
     )

@@ -12,10 +12,10 @@ inputs of the judge's own. Only the verdicts, as JSON on its standard output, re
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import secrets
-import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,12 +23,12 @@ from pathlib import Path
 from harness.practices.note import Note
 from harness.practices.train import feed_notes
 from harness.review import sandbox
+from harness.review.worker import MOST_EVIDENCE_BYTES
 from harness.self_review import FUNCTIONS
 
 JUDGE = ["-P", "-m", "harness.review.judging"]
 UNVERIFIED = "could not be verified"
 _EVIDENCE_FILE = re.compile(rf"^({'|'.join(FUNCTIONS)})-(\d)\.(meta|json|npz)$")
-_MOST_EVIDENCE_BYTES = 512 * 2**20
 _MOST_VERDICT_BYTES = 2**20
 
 
@@ -49,18 +49,22 @@ class Judged:
     seconds: float = 0.0
 
 
-def judge(evidence: Path, failures: dict[str, str], work: Path, limits: sandbox.Limits) -> Judged:
+def judge(
+    evidence: Path, failures: dict[str, str], digests: dict[str, str], work: Path, limits: sandbox.Limits
+) -> Judged:
     """Judges the evidence in ``evidence`` (the learner's scratch), in a sandbox; ``failures`` stand.
 
     Args:
         evidence: The folder the learner's sandbox wrote its evidence to.
         failures: The failures the learner's code claimed, by function: they stand as they are.
+        digests: The SHA-256 of each evidence file, as the worker reported them when it wrote them:
+            a file changed since (by a process the learner's code left) is not taken.
         work: A fresh folder of the reviewer's for the copied evidence and the judge's scratch.
         limits: What the judge may use.
     """
     copied = work / "evidence"
     copied.mkdir(parents=True)
-    _copy(evidence, copied, skip=set(failures))
+    _copy(evidence, copied, set(failures), digests)
     outcome = sandbox.run(
         [sys.executable, *JUDGE, str(copied), "--seed", str(secrets.randbits(32))],
         work / "scratch",
@@ -74,18 +78,20 @@ def judge(evidence: Path, failures: dict[str, str], work: Path, limits: sandbox.
     return judged
 
 
-def _copy(source: Path, target: Path, skip: set[str]) -> None:
-    """Copies the evidence files (by name, regular files only, within a total size) of the functions
-    not in ``skip``: the learner's folder may hold anything."""
+def _copy(source: Path, target: Path, skip: set[str], digests: dict[str, str]) -> None:
+    """Copies the evidence files (by name, regular files only, within a total size, as ``digests``
+    says they were written) of the functions not in ``skip``: the learner's folder may hold anything."""
     total = 0
     for path in sorted(source.iterdir()) if source.is_dir() and not source.is_symlink() else []:
         match = _EVIDENCE_FILE.match(path.name)
         if not match or match.group(1) in skip or path.is_symlink() or not path.is_file():
             continue
         total += path.stat().st_size
-        if total > _MOST_EVIDENCE_BYTES:
+        if total > MOST_EVIDENCE_BYTES:
             break
-        shutil.copyfile(path, target / path.name, follow_symlinks=False)
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() == digests.get(path.name):
+            (target / path.name).write_bytes(data)
 
 
 def _read_verdicts(stdout: str) -> Judged:

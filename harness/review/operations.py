@@ -6,7 +6,9 @@ TensorFlow's security notes treat a graph as a program: an op can read or write 
 and their gradients, variables and their optimizers, random numbers, shapes and the v1 control
 flow that ``tf.cond`` builds; every other op refuses the evidence ("could not be verified").
 The list holds every op the project's solutions, the learners' solutions in ``tests/`` and the
-seeded mistakes use, and the common ones a learner may choose instead.
+seeded mistakes use, and the common ones a learner may choose instead; a gradient penalty (R1, as
+the notebook's, or WGAN-GP's) differentiates a gradient, which adds ``DynamicStitch`` (the shape
+of a sum's gradient, taken again).
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ ResizeBilinear ResizeBilinearGrad ResizeNearestNeighbor ResizeNearestNeighborGra
 DepthToSpace SpaceToDepth
 """
 _ARRAYS = """
-BroadcastArgs BroadcastGradientArgs BroadcastTo ConcatOffset ConcatV2 Const ExpandDims Fill GatherV2
+BroadcastArgs BroadcastGradientArgs BroadcastTo ConcatOffset ConcatV2 Const DynamicStitch ExpandDims Fill
+GatherV2
 Identity IdentityN InvertPermutation MirrorPad MirrorPadGrad OnesLike Pack Pad PadV2 Placeholder
 PlaceholderWithDefault PreventGradient Range Rank Reshape Shape ShapeN Size Slice Split SplitV Squeeze
 StopGradient StridedSlice StridedSliceGrad Tile Transpose Unpack ZerosLike NoOp

@@ -72,15 +72,17 @@ def link_data(training: Training, scratch: Path) -> None:
             (into / name).symlink_to(training.data_dir.resolve() / name)
 
 
-def train_again(learner_file: str, scratch: Path, limits: sandbox.Limits, training: Training) -> tuple:
-    """Trains the learner's code in ``scratch`` in the sandbox; returns its samples, or why there are none.
+def train_again(scratch: Path, limits: sandbox.Limits, training: Training) -> tuple:
+    """Trains the learner's code in ``scratch`` (where ``checking`` wrote it, beside the given code)
+    in the sandbox; returns its samples, or why there are none.
 
     Returns:
         ``(samples, None)``, uint8 (n, 28, 28); or ``(None, why)`` when the training left none.
     """
     link_data(training, scratch)
-    command = [sys.executable, *WORKER, learner_file, *training.arguments()]
-    outcome = sandbox.run(command, scratch, limits, readable=(training.data_dir,))
+    command = [sys.executable, *WORKER, *training.arguments()]
+    shown = tuple(training.data_dir.resolve() / name for name in LINKED)  # Not the rest of the folder.
+    outcome = sandbox.run(command, scratch, limits, readable=shown)
     samples = read_samples(scratch / TRAINED_SAMPLES)
     if samples is not None:
         return samples, None
@@ -103,12 +105,15 @@ def read_samples(path: Path) -> np.ndarray | None:
 # Inside the sandbox.
 
 
-def main(learner_file: str, epochs: int, max_batches: int, samples: int) -> None:
+def main(epochs: int, max_batches: int, samples: int) -> None:
     """Trains the learner's functions as the notebook's MNIST cell does; keeps the last samples."""
     from harness.mnist_run import train_mnist
-    from harness.review.learner import namespace_of
+    from harness.review import learner
 
-    train_mnist(namespace_of(Path(learner_file)), 0, DATA, epochs, max_batches or None, samples)
+    given, source = (
+        Path(name).read_text(encoding="utf-8") for name in (learner.GIVEN_FILE, learner.LEARNER_FILE)
+    )
+    train_mnist(learner.namespace_of(given, source), 0, DATA, epochs, max_batches or None, samples)
     kept = sorted(Path(DATA, "checkpoints").glob("mnist*/samples.npy"))
     if kept:
         shutil.copyfile(kept[-1], TRAINED_SAMPLES)
@@ -116,7 +121,6 @@ def main(learner_file: str, epochs: int, max_batches: int, samples: int) -> None
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="Trains a learner's GAN again (in a sandbox).")
-    parser.add_argument("learner_file")
     parser.add_argument("numbers", type=int, nargs=3, metavar=("EPOCHS", "BATCHES", "SAMPLES"))
     arguments = parser.parse_args()
-    main(arguments.learner_file, *arguments.numbers)
+    main(*arguments.numbers)

@@ -1,8 +1,10 @@
 """Running a submission's code in a separate, limited process: never with the reviewer's rights.
 
-Where the machine has bubblewrap (Debian's ``bubblewrap``), the process sees the file system read
-only, with the reviewer's home and ``/tmp`` hidden, its scratch folder as the only writable place,
-no network, and processes of its own (killing the sandbox kills them all). Where it has none,
+Where the machine has bubblewrap (Debian's ``bubblewrap``), the process sees only what it needs,
+read only: the system's programs and libraries, Python and its packages, and the project's modules
+it runs (``visible``); not the project's notebook, tests or data, nor the reviewer's other files.
+Its scratch folder is its only writable place; it has no network, and processes of its own
+(killing the sandbox kills them all). Where it has none,
 ``unshare`` still takes the network away. In every case the kernel's resource limits bound its CPU
 time, memory, processes and file sizes, a timeout bounds its wall time, and a reviewer running as
 root hands it to the ``nobody`` user (the kernel does not count root's processes).
@@ -32,6 +34,13 @@ OWN_PROCESSES = "SANDBOX_OWN_PROCESSES"
 NOBODY = 65534  # The unprivileged user a root reviewer hands the submission to.
 # What the submission's process keeps of the reviewer's environment: nothing secret, no proxies.
 KEPT_ENVIRONMENT = ("PATH", "LANG", "LC_ALL")
+# The system's programs and libraries, shown read only (``/etc`` only for the dynamic loader).
+SYSTEM = tuple(
+    Path(place)
+    for place in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc/ld.so.cache", "/etc/ld.so.conf")
+)
+# The project's files the worker and the judge import; not its notebook, tests, docs or data.
+PROJECT_MODULES = ("harness", "helper.py", "problem_unittests.py")
 SETTINGS = {
     "TF_USE_LEGACY_KERAS": "1",
     "TF_CPP_MIN_LOG_LEVEL": "3",
@@ -110,8 +119,9 @@ def describe(limits: Limits, kind: str | None = None) -> str:
     user = ", as the user nobody" if os.getuid() == 0 and kind != "none" else ""
     install = "Install bubblewrap (`apt install bubblewrap`) to confine it."
     where = {
-        "bubblewrap": "in a bubblewrap sandbox: read-only file system, your home hidden, a scratch "
-        f"folder its only writable place, no network, processes of its own{user}.",
+        "bubblewrap": "in a bubblewrap sandbox that shows it only the system, Python and the project's "
+        f"checks, read only (none of your files), a scratch folder its only writable place, no network, "
+        f"processes of its own{user}.",
         "unshare": f"with no network (unshare){user}, but **no sandbox for files**: it could read and "
         f"write what you can. {install}",
         "none": "**with no sandbox**: it could read and write what you can, and reach the network"
@@ -135,19 +145,40 @@ def _as_nobody(command: list[str]) -> list[str]:
     return ["setpriv", "--reuid", str(NOBODY), "--regid", str(NOBODY), "--clear-groups", *command]
 
 
-def _readable_again(readable: tuple[Path, ...], hidden: list[str]) -> list[str]:
-    """What must stay visible under the hidden folders: Python, its packages, the project, and the
-    reviewer's folders the command reads (``readable``), with the folders above them passable."""
-    places = sorted(
-        {Path(sys.base_prefix), Path(sys.prefix), PROJECT, *(path.resolve() for path in readable)}
-    )
-    # bwrap makes the folders above a bound one for root alone (0700): nobody could not pass.
+def _system() -> list[str]:
+    """The system's programs and libraries, read only (links such as Debian's ``/lib -> usr/lib``
+    made again as links), and the dynamic loader's settings: nothing of the reviewer's."""
+    binds = []
+    for place in SYSTEM:
+        if place.is_symlink():
+            binds += ["--symlink", os.readlink(place), str(place)]
+        elif place.exists():
+            binds += ["--ro-bind", str(place), str(place)]
+    return binds
+
+
+def visible(readable: tuple[Path, ...] = ()) -> list[Path]:
+    """What the sandbox shows of this machine beyond the system (``SYSTEM``): Python and its
+    packages, the project's modules the worker imports (``PROJECT_MODULES``), and ``readable``."""
+    python = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve()}
+    ours = {PROJECT / name for name in PROJECT_MODULES}
+    python = {place for place in python if not _in_system(place)}  # A system Python is shown already.
+    return sorted({*python, *ours, *(path.resolve() for path in readable)})
+
+
+def _in_system(place: Path) -> bool:
+    return any(place.is_relative_to(root) for root in SYSTEM)
+
+
+def _shown(places: list[Path]) -> list[str]:
+    """Binds ``places`` read only, with the folders above them made passable (``0755``): in the
+    sandbox's empty root, bwrap would make them for root alone."""
     above = sorted(
         {
             parent
             for place in places
             for parent in place.parents
-            if any(parent.is_relative_to(folder) and parent != Path(folder) for folder in hidden)
+            if parent != Path("/") and not _in_system(parent)
         }
     )
     return [
@@ -158,12 +189,14 @@ def _readable_again(readable: tuple[Path, ...], hidden: list[str]) -> list[str]:
 
 def _wrapped(command: list[str], scratch: Path, kind: str, readable: tuple[Path, ...] = ()) -> list[str]:
     if kind == "bubblewrap":
-        hidden = sorted({"/tmp", "/root", os.path.expanduser("~")} - {"/"})
         return [
-            *("bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"),
+            "bwrap",  # With no bind of /, bubblewrap's root is an empty folder of its own.
+            *_system(),
+            *("--dev", "/dev", "--proc", "/proc", "--perms", "1777", "--tmpfs", "/tmp"),
             *("--perms", "1777", "--tmpfs", "/dev/shm"),  # Shared memory, for multiprocessing's locks.
-            *(arg for folder in hidden for arg in ("--tmpfs", folder)),
-            *_readable_again(readable, hidden),
+            # A project kept under a system folder (/usr/src, say) is hidden, but for its modules.
+            *(("--tmpfs", str(PROJECT)) if _in_system(PROJECT) else ()),
+            *_shown(visible(readable)),
             *(("--bind", str(scratch), str(INSIDE)) if scratch != Path("/") else ()),
             *("--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"),
             # Root's bwrap may keep the right to change user, to become nobody; nothing more.
