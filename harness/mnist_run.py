@@ -15,7 +15,13 @@ from harness.training import TrainingDiverged
 
 
 def train_mnist(
-    notebook: dict, seed: int, data_dir: str, epochs: int, max_batches: int | None, samples: int
+    notebook: dict,
+    seed: int,
+    data_dir: str,
+    epochs: int,
+    max_batches: int | None,
+    samples: int,
+    on_trained=None,
 ) -> dict:
     """Trains MNIST as the notebook's MNIST cell does, with the notebook's namespace ``notebook``.
 
@@ -26,6 +32,7 @@ def train_mnist(
         epochs: MNIST epochs.
         max_batches: Batches per epoch, or None for all.
         samples: Samples the quality is measured on.
+        on_trained: Called with the ``training.Run`` once it trained (to draw from its generator).
 
     Returns:
         The run's history; a run that diverged returns its history up to then.
@@ -56,4 +63,6 @@ def train_mnist(
             )
     except TrainingDiverged as error:
         print(f"seed {seed}: {error}", flush=True)
+    if on_trained is not None:
+        on_trained(run)
     return run.history(returned)

@@ -225,7 +225,9 @@ def require_smooth_in_z(sess, z, images, rng, description):
     moved = [np.sqrt(np.mean((other - base) ** 2, axis=(1, 2, 3))) for other in (far, near)]
     how = "a generator's images change smoothly with z. Draw them from z with layers (dense, transposed "
     how += "convolutions), not by picking stored images or rounding."
-    require(np.median(moved[0]) > 0, f"The images of {description} do not change when z moves a little: {how}")
+    require(
+        np.median(moved[0]) > 0, f"The images of {description} do not change when z moves a little: {how}"
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         scaling = float(np.median(np.where(moved[1] > 0, moved[0] / moved[1], np.inf)))
     shorter = "not at all" if not np.isfinite(scaling) else f"only {scaling:.1f} times less"

@@ -109,11 +109,15 @@ def _quality_sections(
     """The digits and faces sections: the figures reported, the report's, the samples measured again."""
     reported, diagnoses = figures.reported_quality(notebook), figures.reported_diagnoses(notebook)
     in_report = figures.quality_in([_report_text(reports[0])]) if reports else {}
-    measured = _measured(samples.last_grids(notebook).get("digits"), data_dir)
+    grids = samples.last_grids(notebook)
+    measured = _measured(grids.get("digits"), data_dir)
     digits = rubric.digits_section(
         _last(reported, "digits"), _last(in_report, "digits"), measured, diagnoses.get("digits"), trained
     )
-    faces = rubric.faces_section(_last(reported, "faces"), _last(in_report, "faces"), diagnoses.get("faces"))
+    faces_picture = samples.picture(grids["faces"]) if "faces" in grids else ""
+    faces = rubric.faces_section(
+        _last(reported, "faces"), _last(in_report, "faces"), diagnoses.get("faces"), faces_picture
+    )
     return [digits, faces]
 
 

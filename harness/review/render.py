@@ -25,10 +25,14 @@ _STYLE = (
 def verdict_line(review: Review) -> str:
     if review.refused:
         return "Not reviewed: the submission was refused before anything of it ran."
+    total = len(review.sections)
     changes = sum(section.verdict == REQUIRES for section in review.sections)
+    by_eye = sum(section.verdict == BY_EYE for section in review.sections)
     if changes:
-        return f"Requires Changes: {changes} of {len(review.sections)} sections."
-    return f"Meets Specifications: all {len(review.sections)} sections."
+        return f"Requires Changes: {changes} of {total} sections."
+    if by_eye:
+        return f"Meets Specifications in {total - by_eye} of {total} sections; {by_eye} to check by eye."
+    return f"Meets Specifications: all {total} sections."
 
 
 def markdown(review: Review) -> str:
@@ -67,6 +71,9 @@ def page(review: Review) -> str:
             parts.append(
                 f'<p><img alt="The samples judged" src="data:image/png;base64,{section.picture}"></p>'
             )
+        if section.code:  # The learner's code: escaped, folded away until the reviewer opens it.
+            summary = "<summary>The code that built its graphs</summary>"
+            parts.append(f"<details>{summary}<pre>{escape(section.code)}</pre></details>")
         items = [f'<li class="done">{escape(t)}</li>' for t in section.done_well]
         items += [f'<li class="try">{escape(t)}</li>' for t in section.worth_trying]
         if items:

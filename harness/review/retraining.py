@@ -3,34 +3,32 @@
 The figures a notebook reports can be edited; the ones measured here cannot. Once the judge has
 passed every function, the learner's code runs again in its sandbox (this module, as
 ``python -m harness.review.retraining``) and trains as the notebook's MNIST cell does
-(``mnist_run.train_mnist``, with the learner's hyperparameters and seed 0). It leaves only its
-last samples, as an array of pixels; the reviewer's side reads them as data and measures them
-with its own digit classifier (``samples.measure_trained``), and checks that they are not copies
-of training digits. The reviewer's data folder is read, never written: the sandbox's own data
-folder links to its MNIST files and classifier, and this run's cache and checkpoints are made in
+(``mnist_run.train_mnist``, with the learner's hyperparameters and seed 0). It leaves its trained
+generator, as evidence (``harness.evidence``: the graph that draws from z, and its weights); no
+sample it made is used. The judge, where the learner's code does not run, reads that graph with
+its allow-list, checks it draws from z (no stored table, smooth in z) and draws the samples
+itself, with noise of its own (``drawing``); the reviewer's side measures them with its own
+digit classifier (``samples.measure_trained``) and checks that they are not copies of MNIST's
+digits. The reviewer's data folder is read, never written: the sandbox sees only its MNIST files
+and classifier, linked into its own data folder, and this run's cache and checkpoints are made in
 the scratch folder.
 """
 
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from harness.data.sources import MNIST_FILES, SOURCES
 from harness.quality import CLASSIFIER_FILE
-from harness.review import sandbox
+from harness.review import drawing, sandbox
 
 DATA = "data"  # The sandbox's data folder, in its scratch folder.
 LINKED = (*(SOURCES[name].archive for name in MNIST_FILES), "mnist", CLASSIFIER_FILE)
-TRAINED_SAMPLES = "trained_samples.npy"
 # How Python runs the training in the sandbox (as ``checking.WORKER``: the scratch folder off the path).
 WORKER = ["-P", "-m", "harness.review.retraining"]
-_MOST_SAMPLES = 20_000
 
 
 @dataclass(frozen=True)
@@ -74,49 +72,58 @@ def link_data(training: Training, scratch: Path) -> None:
 
 def train_again(scratch: Path, limits: sandbox.Limits, training: Training) -> tuple:
     """Trains the learner's code in ``scratch`` (where ``checking`` wrote it, beside the given code)
-    in the sandbox; returns its samples, or why there are none.
+    in the sandbox; the judge then draws its samples from the trained generator it left.
 
     Returns:
-        ``(samples, None)``, uint8 (n, 28, 28); or ``(None, why)`` when the training left none.
+        ``(samples, None)``, uint8 (n, 28, 28); or ``(None, why)`` when there are none.
     """
     link_data(training, scratch)
     command = [sys.executable, *WORKER, *training.arguments()]
     shown = tuple(training.data_dir.resolve() / name for name in LINKED)  # Not the rest of the folder.
     outcome = sandbox.run(command, scratch, limits, readable=shown)
-    samples = read_samples(scratch / TRAINED_SAMPLES)
-    if samples is not None:
-        return samples, None
-    return None, outcome.problem() or "it ended without samples"
-
-
-def read_samples(path: Path) -> np.ndarray | None:
-    """The samples the sandbox left, read as untrusted data: a uint8 array of digits, or None."""
-    if not path.is_file() or path.is_symlink() or path.stat().st_size > _MOST_SAMPLES * 28 * 28 + 4096:
-        return None
-    try:
-        samples = np.load(path, allow_pickle=False)
-    except (ValueError, OSError, EOFError):
-        return None
-    if samples.dtype != np.uint8 or samples.ndim != 3 or samples.shape[1:] != (28, 28) or not len(samples):
-        return None
-    return samples
+    if not (scratch / f"{drawing.TRAINED}.meta").is_file():
+        return None, outcome.problem() or "it ended without a trained generator"
+    work = scratch.parent / f"{scratch.name}-drawn"
+    return drawing.draw(scratch, work, limits, training.samples)
 
 
 # Inside the sandbox.
 
 
 def main(epochs: int, max_batches: int, samples: int) -> None:
-    """Trains the learner's functions as the notebook's MNIST cell does; keeps the last samples."""
+    """Trains the learner's functions as the notebook's MNIST cell does; leaves the trained generator."""
     from harness.mnist_run import train_mnist
     from harness.review import learner
 
     given, source = (
         Path(name).read_text(encoding="utf-8") for name in (learner.GIVEN_FILE, learner.LEARNER_FILE)
     )
-    train_mnist(learner.namespace_of(given, source), 0, DATA, epochs, max_batches or None, samples)
-    kept = sorted(Path(DATA, "checkpoints").glob("mnist*/samples.npy"))
-    if kept:
-        shutil.copyfile(kept[-1], TRAINED_SAMPLES)
+    namespace = learner.namespace_of(given, source)
+    train_mnist(
+        namespace, 0, DATA, epochs, max_batches or None, samples, lambda run: _leave_generator(namespace, run)
+    )
+
+
+def _leave_generator(namespace: dict, run) -> None:
+    """Writes the trained generator as evidence: the graph drawing from ``z`` in inference mode, and
+    the run's trained weights (their moving average, as the notebook draws its samples with)."""
+    from harness.evidence import Evidence, serialized
+
+    tf, generator = namespace["tf"], namespace["generator"]
+    with tf.Graph().as_default() as graph, tf.Session() as sess:
+        z = tf.placeholder(tf.float32, (None, run.z_dim), name="z")
+        generator(z, 1)  # Creates the weights, which the run's trained ones replace.
+        images = generator(z, 1, is_train=False)
+        variables = graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES)
+        roles = {"z": z.name, "images": images.name, "variables": [v.name for v in variables]}
+        files = serialized(Evidence(graph, roles))  # Before restoring adds its assignments to the graph.
+        sess.run(tf.global_variables_initializer())
+        run.restore_into(sess)
+        values = sess.run(variables)
+    arrays = {f"value_{i}": value for i, value in enumerate(values)}
+    files["npz"] = serialized(Evidence(tf.Graph(), {}, arrays))["npz"]
+    for suffix, data in files.items():
+        Path(f"{drawing.TRAINED}.{suffix}").write_bytes(data)
 
 
 if __name__ == "__main__":

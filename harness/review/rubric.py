@@ -10,10 +10,12 @@ done well and two worth trying, so a section never turns into a wall of text.
 from __future__ import annotations
 
 import ast
+import dataclasses
 from dataclasses import dataclass
 
 from harness import band
 from harness.practices.note import Note
+from harness.review import builders
 from harness.review.checking import Checked
 from harness.review.code import LearnerCode
 from harness.review.copies import COPY_DISTANCE
@@ -42,6 +44,8 @@ class Section:
         done_well: Notes on what was done well, and why it matters.
         worth_trying: Notes on what is worth trying next.
         picture: The samples the section was judged on, as a base64 PNG, or "".
+        code: For a function, the learner's definitions that built the graphs it was judged on
+            (as the learner's sandbox recorded them), for the reviewer to read; or "".
     """
 
     title: str
@@ -50,6 +54,7 @@ class Section:
     done_well: tuple[str, ...] = ()
     worth_trying: tuple[str, ...] = ()
     picture: str = ""
+    code: str = ""
 
 
 def _with_notes(title: str, verdict: str, evidence: str, notes: list[Note], picture: str = "") -> Section:
@@ -90,7 +95,10 @@ def function_sections(checked: Checked, code: LearnerCode) -> list[Section]:
         if name == "train" and verdict == MEETS and not _calls(code.source, "train", "show_generator_output"):
             verdict, evidence = REQUIRES, "It trains, but never shows samples: call show_generator_output."
         subject = [n for n in checked.notes if n.subject == name]
-        sections.append(_with_notes(f"`{name}` is implemented correctly", verdict, evidence, subject))
+        built_by = builders.builders(code.source, checked.built_by.get(name, []))
+        evidence = " ".join(filter(None, [evidence, builders.told(name, built_by)]))
+        section = _with_notes(f"`{name}` is implemented correctly", verdict, evidence, subject)
+        sections.append(dataclasses.replace(section, code="\n\n".join(built_by.values())))
     return sections
 
 
@@ -167,9 +175,36 @@ def _copied(found: dict | None, what: str) -> str | None:
     if found is None or not found["copied"]:
         return None
     return (
-        f"{found['copies']} of {what} are copies of MNIST training digits (nearest at "
-        f"{found['nearest']:.3f}, drawn digits lie beyond {COPY_DISTANCE}): these samples are not the "
-        "generator's."
+        f"{found['copies']} of {what} are copies of MNIST digits (nearest at {found['nearest']:.3f}, "
+        f"drawn digits lie beyond {COPY_DISTANCE}): these samples are not the generator's."
+    )
+
+
+def _compared(found: str, found_copies: dict | None, what: str) -> list[str]:
+    """What was measured here, and what the copy check found, in sentences."""
+    said = [found]
+    if found_copies is None:
+        said.append("They could not be compared with MNIST's digits: MNIST is not in your data folder.")
+    elif not found_copies["copied"]:
+        said.append(
+            f"None of {what} is an MNIST digit pasted in (the nearest lies at {found_copies['nearest']:.3f})."
+        )
+    return said
+
+
+def _quoted(reported: dict | None) -> str:
+    """The notebook's own figures, quoted (typed by the learner's run: never evidence alone)."""
+    if reported is None:
+        return "The notebook reports no figures."
+    reference = band.sentence(band.load(), reported)
+    return " ".join(
+        filter(
+            None,
+            [
+                f"The notebook reports, after epoch {reported['epoch']}: {_digit_figures(reported)}.",
+                reference,
+            ],
+        )
     )
 
 
@@ -180,67 +215,85 @@ def digits_section(
     diagnosis: str | None,
     trained: dict | None = None,
 ) -> Section:
-    """Whether the MNIST samples look like digits: the notebook's figures, checked against the
-    report's, against the last grid of samples measured again (and compared with the training
-    digits) and, when the reviewer asked for it, against a training done again (whose figures
-    decide when the notebook reports none)."""
+    """Whether the MNIST samples look like digits, as the reviewer's side measured them: the samples
+    it drew from a training done again (when the reviewer asked for one), else the last grid the
+    notebook shows (25 samples: their confidence and copies; too few for FD). The notebook's own
+    figures are quoted and compared: a mismatch with its report or with what was measured, or
+    figures below the line, require changes, but they never meet the section alone."""
     title = "The MNIST samples look like handwritten digits"
-    seen, copied = [], []
     picture = measured.get("picture", "") if measured else ""
-    if measured is not None:
-        confidence = measured["confidence"]
-        seen.append(f"Measured again on the last 25 samples shown: mean confidence {confidence:.3f}.")
-        found = measured.get("copies")
-        if found is None:
-            seen.append(
-                "They could not be compared with the training digits: MNIST is not in your data folder."
-            )
-        elif not found["copied"]:
-            seen.append(f"None is a training digit pasted in (the nearest lies at {found['nearest']:.3f}).")
-        copied.append(_copied(found, "the 25 samples shown"))
+    worth = [Note("MNIST", False, diagnosis)] if diagnosis else []
+    said, problems = [_quoted(reported)], [p for p in [_agreement(reported, in_report)] if p]
+    if reported is not None and not _look_like_digits(reported):
+        problems.append("The notebook's own figures are below the line.")
     if trained is not None and "failed" in trained:
-        seen.append(f"The training asked for did not end here: {trained['failed']}.")
+        said.append(f"The training asked for did not end here: {trained['failed']}.")
         trained = None
     if trained is not None:
-        seen.append(f"Trained again here ({trained['description']}): {_digit_figures(trained)}.")
-        found = trained.get("copies")
-        copied.append(_copied(found, f"the {found['of']} samples checked" if found else ""))
-    copied = [problem for problem in copied if problem]
-    worth = [Note("MNIST", False, diagnosis)] if diagnosis else []
-    if reported is None:
-        evidence = " ".join(["The notebook reports no figures.", *seen, *copied])
-        if trained is not None:
-            met = _look_like_digits(trained) and not copied
-            return _with_notes(title, MEETS if met else REQUIRES, evidence, worth, picture)
-        if measured is None:
-            unmeasured = f"{evidence} No samples could be measured: look at them."
-            return _with_notes(title, BY_EYE, unmeasured, worth)
-        met = measured["confidence"] >= DIGITS_LEAST_CONFIDENCE and not copied
-        return _with_notes(title, MEETS if met else REQUIRES, evidence, worth, picture)
-    problems = [p for p in [_agreement(reported, in_report)] if p] + copied
-    if measured is not None and abs(measured["confidence"] - reported["confidence"]) > CONFIDENCE_TOLERANCE:
-        problems.append("The samples shown do not bear out the reported confidence.")
-    reference = band.sentence(band.load(), reported)
-    evidence = " ".join(
-        filter(
-            None,
-            [f"After epoch {reported['epoch']}: {_digit_figures(reported)}.", reference, *seen, *problems],
+        said += _compared(
+            f"Trained again here ({trained['description']}) and drawn by the reviewer's side: "
+            f"{_digit_figures(trained)}.",
+            trained.get("copies"),
+            "the samples checked",
         )
-    )
-    verdict = MEETS if _look_like_digits(reported) and not problems else REQUIRES
-    return _with_notes(title, verdict, evidence, worth, picture)
+        problems.append(_copied(trained.get("copies"), "the samples checked"))
+        met = _look_like_digits(trained)
+    elif measured is not None and "confidence" in measured:
+        said += _compared(
+            f"Measured here on the last {measured['count']} samples shown: mean confidence "
+            f"{measured['confidence']:.3f} (at least {DIGITS_LEAST_CONFIDENCE}); FD needs thousands of "
+            "samples and is not measured on so few (`review.py --train` measures it).",
+            measured.get("copies"),
+            "the samples shown",
+        )
+        problems.append(_copied(measured.get("copies"), f"the {measured['count']} samples shown"))
+        if (
+            reported is not None
+            and abs(measured["confidence"] - reported["confidence"]) > CONFIDENCE_TOLERANCE
+        ):
+            problems.append(
+                f"The samples shown do not bear out the reported confidence ({reported['confidence']:.3f} "
+                f"reported, {measured['confidence']:.3f} measured here)."
+            )
+        met = measured["confidence"] >= DIGITS_LEAST_CONFIDENCE
+    else:
+        why = measured.get("unmeasured") if measured else "no grid of samples could be read from the notebook"
+        said.append(
+            f"Nothing here could measure the samples ({why}), and figures a notebook prints are not "
+            "evidence alone: look at the samples (`review.py --train` trains and measures them)."
+        )
+        met = None
+    problems = [problem for problem in problems if problem]
+    verdict = REQUIRES if problems or met is False else MEETS if met else BY_EYE
+    return _with_notes(title, verdict, " ".join([*said, *problems]), worth, picture)
 
 
-def faces_section(reported: dict | None, in_report: dict | None, diagnosis: str | None) -> Section:
-    """Whether the CelebA samples look like faces: the notebook's figure, checked against the report's."""
+def faces_section(
+    reported: dict | None, in_report: dict | None, diagnosis: str | None, picture: str = ""
+) -> Section:
+    """Whether the CelebA samples look like faces: nothing here measures faces, so the section is
+    the reviewer's to judge by eye from the last grid shown; the notebook's own figure is quoted, and
+    a mismatch with its report, or a figure beyond the line, requires changes."""
     title = "The CelebA samples look like faces"
-    if reported is None:
+    if reported is None and not picture:
         return Section(title, REQUIRES, "The notebook shows no CelebA training: train one epoch on CelebA.")
-    evidence = (
-        f"After epoch {reported['epoch']}: FD {reported['fd_of_noise']:.1%} of the noise floor in random "
-        f"features (at most {FACES_MOST_FD_OF_NOISE:.0%} suggests faces; a guide: look at the samples too)."
+    said = []
+    if reported is not None:
+        said.append(
+            f"The notebook reports, after epoch {reported['epoch']}: FD {reported['fd_of_noise']:.1%} of the "
+            f"noise floor in random features (at most {FACES_MOST_FD_OF_NOISE:.0%} suggests faces)."
+        )
+    problems = [p for p in [_agreement(reported, in_report)] if p]
+    if reported is not None and reported["fd_of_noise"] > FACES_MOST_FD_OF_NOISE:
+        problems.append("The notebook's own figure is beyond the line.")
+    look = (
+        "look at the last grid of faces (below)"
+        if picture
+        else "no grid of faces could be read: look at the notebook's samples"
     )
-    mismatch = _agreement(reported, in_report)
-    met = reported["fd_of_noise"] <= FACES_MOST_FD_OF_NOISE and mismatch is None
+    said.append(
+        f"Nothing here measures faces, and a figure a notebook prints is not evidence alone: {look}. "
+        "Most should show a face's outline, eyes and mouth, with varied skin, hair and background."
+    )
     worth = [Note("CelebA", False, diagnosis)] if diagnosis else []
-    return _with_notes(title, MEETS if met else REQUIRES, " ".join(filter(None, [evidence, mismatch])), worth)
+    return _with_notes(title, REQUIRES if problems else BY_EYE, " ".join([*said, *problems]), worth, picture)

@@ -78,19 +78,20 @@ def _cut(grid: np.ndarray) -> np.ndarray:
     return cut.reshape(rows * columns, TILE, TILE, grid.shape[-1])
 
 
-def measure_digits(grid: np.ndarray, data_dir: Path) -> dict | None:
-    """The digit classifier's ``confidence`` and ``digits`` (how many of each) on a grid's samples,
-    with ``copies`` (``copies.copies``: how many are training digits) and the ``picture`` measured.
-
-    Returns:
-        None when ``data_dir`` has no trained classifier (run the notebook once to train it).
+def measure_digits(grid: np.ndarray, data_dir: Path) -> dict:
+    """The digit classifier's ``confidence`` and ``digits`` (how many of each) on a grid's ``count``
+    samples, with ``copies`` (``copies.copies``: how many are MNIST digits) and the ``picture``
+    measured; where ``data_dir`` has no trained classifier, the picture and why it is ``unmeasured``.
     """
+    shown = {"picture": picture(grid), "count": len(_cut(grid))}
     if not (data_dir / quality.CLASSIFIER_FILE).is_file():
-        return None
+        return shown | {
+            "unmeasured": "the digit classifier is not in your data folder: run the notebook once"
+        }
     probabilities = _judge(data_dir.resolve()).predict(tiles(grid))
     counts = np.bincount(probabilities.argmax(axis=1), minlength=10)
     measured = {"confidence": float(probabilities.max(axis=1).mean()), "digits": counts.tolist()}
-    return measured | {"copies": copies.copies(_cut(grid)[..., 0], data_dir), "picture": picture(grid)}
+    return shown | measured | {"copies": copies.copies(_cut(grid)[..., 0], data_dir)}
 
 
 def picture(grid: np.ndarray, scale: int = 2) -> str:

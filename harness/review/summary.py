@@ -39,7 +39,8 @@ class Row:
     Attributes:
         name: The submission's name.
         digest: What it was reviewed as: its content and the review's options (``batch.digest``).
-        result: "Meets Specifications", "Requires Changes", "Refused" or "Failed".
+        result: "Meets Specifications", "To check by eye" (nothing requires changes, a section
+            needs the reviewer's eye), "Requires Changes", "Refused" or "Failed".
         verdicts: Each section's verdict, by the section's title, in the rubric's order.
         reasons: For each section that requires changes, its title and the first sentence of its evidence.
         seconds: How long the review took.
@@ -59,7 +60,8 @@ def row_of(review: Review, digest: str) -> Row:
     """The summary's row for a finished review."""
     verdicts = {section.title: section.verdict for section in review.sections}
     reasons = [f"{s.title}: {_first_sentence(s.evidence)}" for s in review.sections if s.verdict == REQUIRES]
-    result = REFUSED if review.refused else REQUIRES if REQUIRES in verdicts.values() else MEETS
+    found = set(verdicts.values())
+    result = REFUSED if review.refused else next((v for v in (REQUIRES, BY_EYE) if v in found), MEETS)
     return Row(review.name, digest, result, verdicts, reasons, review.seconds, review.refused or "")
 
 
@@ -178,7 +180,9 @@ def markdown(rows: list[Row]) -> str:
 
 def _totals(rows: list[Row]) -> str:
     tally = collections.Counter(row.result for row in rows)
-    parts = [f"{tally[result]} {result}" for result in (MEETS, REQUIRES, REFUSED, FAILED) if tally[result]]
+    parts = [
+        f"{tally[result]} {result}" for result in (MEETS, BY_EYE, REQUIRES, REFUSED, FAILED) if tally[result]
+    ]
     return f"{len(rows)} submissions: {', '.join(parts) or 'none yet'}."
 
 

@@ -11,7 +11,7 @@ from submissions import SOLUTIONS, executed, needs_bubblewrap
 import helper
 import review
 from harness import quality
-from harness.review import checking, retraining, rubric, samples, sandbox
+from harness.review import checking, drawing, retraining, rubric, samples, sandbox
 from harness.review.code import learner_code
 
 LIMITS = sandbox.Limits(wall_seconds=300, memory_bytes=4 * 2**30)
@@ -30,14 +30,18 @@ def reviewers_data(tmp_path, use_source, monkeypatch):
         fields[name] = {key: getattr(source, key) for key in ("sha256", "md5", "payload_sha256")}
     helper.download_extract("mnist", data_dir)
     quality.MnistJudge(data_dir, samples=64)  # Trains and caches the classifier.
-    for module, name in ((checking, "checking"), (retraining, "retraining")):
+    for module, attribute, name in (
+        (checking, "WORKER", "worker"),
+        (retraining, "WORKER", "retraining"),
+        (drawing, "DRAWER", "drawing"),
+    ):
         patch = (
             "import dataclasses, json, runpy\nfrom harness.data import sources\n"
             f"for name, fields in json.loads({json.dumps(fields)!r}).items():\n"
             "    sources.SOURCES[name] = dataclasses.replace(sources.SOURCES[name], **fields)\n"
             f"runpy.run_module('harness.review.{name}', run_name='__main__', alter_sys=True)\n"
         )
-        monkeypatch.setattr(module, "WORKER", ["-P", "-c", patch])
+        monkeypatch.setattr(module, attribute, ["-P", "-c", patch])
     return data_dir
 
 
@@ -87,7 +91,7 @@ def test_review_py_refuses_to_train_without_the_data_and_says_how_to_get_it(tmp_
 def test_samples_the_sandbox_left_wrongly_are_ignored(tmp_path, left):
     np.save(tmp_path / "left.npy", left, allow_pickle=True)
 
-    assert retraining.read_samples(tmp_path / "left.npy") is None
+    assert drawing.read_samples(tmp_path / "left.npy") is None
 
 
 def test_without_reported_figures_the_training_done_again_decides():
