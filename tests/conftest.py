@@ -247,7 +247,8 @@ def learner_cells(source: str) -> dict[str, str]:
     for node in tree.body:
         if isinstance(node, ast.Import | ast.ImportFrom):
             continue  # The notebook's setup cell imports tf and np.
-        text = ast.get_source_segment(source, node)
+        first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+        text = "\n".join(source.splitlines()[first - 1 : node.end_lineno])  # With its decorators.
         if isinstance(node, ast.FunctionDef) and node.name in student_edition.PLACEHOLDERS:
             cells[node.name], pending = "\n\n\n".join([*pending, text]), []
         elif isinstance(node, ast.Assign) and node.targets[0].id in HYPERPARAMETERS:

@@ -14,6 +14,12 @@ from harness import execution, project, self_review
 from harness.review import sandbox
 
 SOLUTIONS = sorted((Path(__file__).parents[2] / "learner_solutions").glob("*.py"))
+# The project's own solution: the notebook's exercise cells, as one learner's source.
+SHIPPED = "\n\n\n".join(
+    cell.source
+    for cell in nbformat.read(project.NOTEBOOK, as_version=4).cells
+    if cell.cell_type == "code" and project.EXERCISE in project.tags(cell)
+)
 DIGITS = (
     "Epoch 2: FD 5.35 = 1.8% of the noise floor (floors: real digits 0.95, noise 302.9; in digit "
     "classifier features); rarest digit 8.7% of samples; mean confidence 0.909"

@@ -112,4 +112,7 @@ def test_drawn_samples_shown_meet_on_what_was_measured_here():
 
     assert section.verdict == rubric.MEETS
     assert "Measured here on the last 25 samples shown: mean confidence 0.910" in section.evidence
-    assert "None of the samples shown is an MNIST digit pasted in (the nearest lies at 0.120)." in section.evidence
+    assert (
+        "None of the samples shown is an MNIST digit pasted in (the nearest lies at 0.120)."
+        in section.evidence
+    )

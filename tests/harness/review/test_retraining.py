@@ -101,7 +101,8 @@ def test_without_reported_figures_the_training_done_again_decides():
     poor = rubric.digits_section(None, None, None, None, trained | {"description": "", "fd_of_noise": 0.4})
     failed = rubric.digits_section(None, None, None, None, {"failed": "not tried, as a check failed"})
 
-    assert good.verdict == rubric.MEETS and "Trained again here (2 epochs): FD 2.0%" in good.evidence
+    assert good.verdict == rubric.MEETS
+    assert "Trained again here (2 epochs) and drawn by the reviewer's side: FD 2.0%" in good.evidence
     assert poor.verdict == rubric.REQUIRES
     assert failed.verdict == rubric.BY_EYE
     assert "The training asked for did not end here: not tried, as a check failed." in failed.evidence

@@ -1,0 +1,241 @@
+"""Doors to a verdict the submission did not earn (issue 47), each forged: a solution borrowed from
+what the sandbox shows, our own modules tried in place of a function, one function building the
+others' evidence, evidence left in files for another function, and a hook that swaps a function
+for code hidden elsewhere. None gets "passed" for what it did not write; the last, which no check
+can tell from honest code, is shown to the reviewer."""
+
+import re
+
+import pytest
+from conftest import learner_cells
+from submissions import SHIPPED, SOLUTIONS, executed, needs_bubblewrap
+
+from harness import project
+from harness.review import checking, rubric, sandbox
+from harness.review.code import learner_code
+
+pytestmark = needs_bubblewrap
+LIMITS = sandbox.Limits(wall_seconds=400, cpu_seconds=400, memory_bytes=3 * 2**30, processes=128)
+SIGNATURES = {
+    "model_inputs": "image_width, image_height, image_channels, z_dim",
+    "discriminator": "images, reuse=False",
+    "generator": "z, out_channel_dim, is_train=True",
+    "model_loss": "input_real, input_z, out_channel_dim",
+    "model_opt": "d_loss, g_loss, learning_rate, beta1",
+    "train": "epoch_count, batch_size, z_dim, learning_rate, beta1, get_batches, data_shape, data_image_mode",
+}
+HYPERPARAMETERS = "batch_size = 32\nz_dim = 100\nlearning_rate = 0.0004\nbeta1 = 0.5\n"
+
+# Reads every file it can for a definition of its own name with a body, and runs the first that
+# works in its place; it says what it read and found, so that the test can tell.
+SEARCH = """
+def NAME(SIGNATURE):
+    import os, re
+    seen, found = 0, []
+    skip = ("/proc", "/sys", "/dev", "/usr/lib", "/usr/share", "/usr/include", "/usr/src")
+    for folder, folders, files in os.walk("/"):
+        if folder.startswith(skip) or "site-packages" in folder or "dist-packages" in folder:
+            folders.clear()
+            continue
+        for file in files:
+            path = os.path.join(folder, file)
+            if not file.endswith((".py", ".ipynb", ".json", ".md", ".txt")):
+                continue
+            try:
+                text = open(path, encoding="utf-8", errors="replace").read(2_000_000)
+            except OSError:
+                continue
+            seen += 1
+            if re.search(r"def NAME\\(", text):
+                found.append(path)
+    for path in found:
+        try:
+            namespace = dict(globals())
+            source = open(path, encoding="utf-8").read()
+            start = source.index("def NAME(")
+            exec(source[start:].split("\\n\\n\\n")[0].replace("\\\\n", "\\n"), namespace)
+            return namespace["NAME"](ARGUMENTS)
+        except Exception:
+            continue
+    raise LookupError(f"read {seen} files; found a NAME in {found}")
+"""
+
+# Tries every function and class of every module of ours it can import in its own place, with our
+# own check (which it can see), and runs the first that passes it.
+OURS = """
+def NAME(SIGNATURE):
+    import importlib, inspect, pkgutil
+    import harness
+    from harness import checks
+
+    names = ["helper", "problem_unittests"]
+    names += [info.name for info in pkgutil.walk_packages(harness.__path__, "harness.")]
+    tried = 0
+    for module_name in names:
+        try:
+            module = importlib.import_module(module_name)
+        except Exception:
+            continue
+        for _, candidate in inspect.getmembers(module, callable):
+            if getattr(candidate, "__module__", "") != module_name or candidate.__name__ == "_die_with_parent":
+                continue  # (That one ends the process that calls it: the search would end with it.)
+            tried += 1
+            try:
+                checks.check_here("NAME", candidate)
+            except BaseException:
+                continue
+            return candidate(ARGUMENTS)
+    raise LookupError(f"none of the {tried} functions of ours passes the check of NAME")
+"""
+
+
+def stubs(template: str) -> str:
+    """``template`` made into each of the six functions, and the hyperparameters."""
+    functions = []
+    for name, signature in SIGNATURES.items():
+        arguments = ", ".join(part.split("=")[0].strip() for part in signature.split(","))
+        code = template.replace("NAME", name).replace("SIGNATURE", signature)
+        functions.append(code.replace("ARGUMENTS", arguments).strip())
+    return "\n\n\n".join([*functions, HYPERPARAMETERS])
+
+
+def checked(tmp_path, source: str) -> checking.Checked:
+    return checking.check(learner_code(executed(source)), tmp_path / "scratch", LIMITS)
+
+
+def test_a_submission_that_searches_what_it_can_read_for_a_solution_finds_none(tmp_path):
+    results = checked(tmp_path, stubs(SEARCH)).results
+
+    assert "passed" not in results.values(), results
+    for name, result in results.items():
+        found = re.search(rf"read (\d+) files; found a {name} in (\[.*?\])", result)
+        assert found, result  # It ran its search, and says what it found.
+        assert int(found.group(1)) > 0
+        assert str(project.PROJECT / "tests") not in result and ".ipynb" not in result, result
+
+
+def test_no_module_of_ours_passes_in_place_of_any_function(tmp_path):
+    results = checked(tmp_path, stubs(OURS)).results
+
+    assert set(results) == set(SIGNATURES), results
+    for name, result in results.items():
+        tried = re.search(rf"none of the (\d+) functions of ours passes the check of {name}", result)
+        assert tried and int(tried.group(1)) > 100, result
+
+
+# An honest model_inputs that, once called, patches our evidence-making code so that every other
+# function's evidence is built by correct code hidden in its cell, and leaves evidence files for
+# them; the others are blank, or (the generator) end their process without a word.
+REDIRECTING = '''
+def model_inputs(image_width, image_height, image_channels, z_dim):
+    import os, sys
+    import tensorflow.compat.v1 as tf
+    from harness import checks, evidence
+
+    hidden = {HIDDEN}
+    honest = dict(globals())
+    for source in hidden.values():
+        exec(source, honest)
+    real_build = checks.build
+
+    def build(name, function, case):
+        return real_build(name, honest["_" + name] if name != "model_inputs" else function, case)
+
+    checks.build = build
+    for module in list(sys.modules.values()):
+        if getattr(module, "build", None) is real_build:
+            module.build = build
+    os.makedirs("evidence", exist_ok=True)
+    for name in ("discriminator", "generator"):
+        for index, case in enumerate(checks.CHECKS[name].cases):
+            with tf.Graph().as_default():
+                built = real_build(name, honest["_" + name], case)
+            evidence.write(built, __import__("pathlib").Path("evidence"), f"{name}-{index}")
+    real = tf.placeholder(tf.float32, (None, image_height, image_width, image_channels))
+    return real, tf.placeholder(tf.float32, (None, z_dim)), tf.placeholder(tf.float32, ())
+
+
+def discriminator(images, reuse=False):
+    """Scores images."""
+    return None, None
+
+
+def generator(z, out_channel_dim, is_train=True):
+    import os
+
+    os._exit(0)
+
+
+def model_loss(input_real, input_z, out_channel_dim):
+    raise NotImplementedError
+
+
+def model_opt(d_loss, g_loss, learning_rate, beta1):
+    pass
+
+
+def train(epoch_count, batch_size, z_dim, learning_rate, beta1, get_batches, data_shape, data_image_mode):
+    return None
+'''
+
+
+def hidden_functions() -> dict[str, str]:
+    """The honest solution's functions under hidden names (``_discriminator``...)."""
+    cells = learner_cells(SOLUTIONS[0].read_text())
+    return {name: re.sub(rf"\b{name}\(", f"_{name}(", cells[name]) for name in SIGNATURES}
+
+
+def test_one_function_cannot_build_or_leave_the_others_evidence(tmp_path):
+    source = REDIRECTING.replace("{HIDDEN}", repr(hidden_functions())) + "\n\n" + HYPERPARAMETERS
+
+    results = checked(tmp_path, source).results
+
+    assert results["model_inputs"] == "passed"  # It is honest; what it did after is gone with its process.
+    for name in ("discriminator", "model_loss", "model_opt", "train"):
+        assert "is not written yet" in results[name], results
+    # Its files for the generator were not made by the generator's process: not taken.
+    assert results["generator"] == "could not be verified: no evidence of it was made.", results
+
+
+# A decorator, run when the definitions load, swaps a wrong discriminator for one hidden in another
+# definition: no check can tell that from honest code, so the review shows the reviewer the code.
+HOOKED = """
+def swapped(function):
+    return _discriminator
+
+
+HIDDEN_DISCRIMINATOR
+
+
+@swapped
+def discriminator(images, reuse=False):
+    return images, images
+"""
+
+
+def test_a_function_swapped_for_code_elsewhere_is_shown_to_the_reviewer(tmp_path):
+    cells = learner_cells(SHIPPED)
+    others = [cells[name] for name in SIGNATURES if name != "discriminator"]
+    hooked = HOOKED.replace("HIDDEN_DISCRIMINATOR", hidden_functions()["discriminator"])
+    code = learner_code(executed("\n\n\n".join([*others, hooked, cells["hyperparameters"]])))
+
+    outcome = checking.check(code, tmp_path / "scratch", LIMITS)
+    sections = {section.title: section for section in rubric.function_sections(outcome, code)}
+
+    shown = sections["`discriminator` is implemented correctly"]
+    assert (
+        "Its graphs were built by code in `_discriminator`, not in `discriminator` itself" in shown.evidence
+    )
+    assert "def _discriminator(" in shown.code
+    assert "def generator(" in sections["`generator` is implemented correctly"].code
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["pass", "return None", "return None, None", "raise NotImplementedError", '"""Not yet."""\n    ...'],
+)
+def test_a_blank_function_never_meets_whatever_the_rest_does(body):
+    # The hook above, on a discriminator left blank: read as text, it is not written.
+    hooked = HOOKED.replace("HIDDEN_DISCRIMINATOR", "").replace("    return images, images", f"    {body}")
+
+    assert learner_code(executed(SHIPPED + "\n\n\n" + hooked)).unwritten == ("discriminator",)
