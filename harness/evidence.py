@@ -101,13 +101,18 @@ SUFFIXES = ("meta", "json", "npz")  # The files of one evidence: the graph, the 
 def serialized(evidence: Evidence) -> dict[str, bytes]:
     """``evidence`` as the bytes of its files, by suffix (``SUFFIXES``)."""
     meta = tf.train.export_meta_graph(graph=evidence.graph, collection_list=list(COLLECTIONS))
-    arrays = io.BytesIO()
-    np.savez(arrays, **evidence.arrays)
     return {
         "meta": meta.SerializeToString(),
         "json": json.dumps(evidence.roles).encode("utf-8"),
-        "npz": arrays.getvalue(),
+        "npz": npz_bytes(evidence.arrays),
     }
+
+
+def npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
+    """``arrays`` as the bytes of an ``.npz`` file (no pickles)."""
+    stream = io.BytesIO()
+    np.savez(stream, **arrays)
+    return stream.getvalue()
 
 
 def write(evidence: Evidence, folder: Path, stem: str) -> None:

@@ -22,6 +22,7 @@ LAYERS = [
         "harness.practices",
         "harness.quality",
         "harness.project",
+        "harness.exercise",
     ),
     ("harness.practices.",),  # What the notes are read from.
     ("harness.data.",),

@@ -107,7 +107,7 @@ def main(epochs: int, max_batches: int, samples: int) -> None:
 def _leave_generator(namespace: dict, run) -> None:
     """Writes the trained generator as evidence: the graph drawing from ``z`` in inference mode, and
     the run's trained weights (their moving average, as the notebook draws its samples with)."""
-    from harness.evidence import Evidence, serialized
+    from harness.evidence import Evidence, npz_bytes, serialized
 
     tf, generator = namespace["tf"], namespace["generator"]
     with tf.Graph().as_default() as graph, tf.Session() as sess:
@@ -120,8 +120,7 @@ def _leave_generator(namespace: dict, run) -> None:
         sess.run(tf.global_variables_initializer())
         run.restore_into(sess)
         values = sess.run(variables)
-    arrays = {f"value_{i}": value for i, value in enumerate(values)}
-    files["npz"] = serialized(Evidence(tf.Graph(), {}, arrays))["npz"]
+    files["npz"] = npz_bytes({f"value_{i}": value for i, value in enumerate(values)})
     for suffix, data in files.items():
         Path(f"{drawing.TRAINED}.{suffix}").write_bytes(data)
 

@@ -224,12 +224,12 @@ def digits_section(
     picture = measured.get("picture", "") if measured else ""
     worth = [Note("MNIST", False, diagnosis)] if diagnosis else []
     said, problems = [_quoted(reported)], [p for p in [_agreement(reported, in_report)] if p]
-    if reported is not None and not _look_like_digits(reported):
-        problems.append("The notebook's own figures are below the line.")
     if trained is not None and "failed" in trained:
         said.append(f"The training asked for did not end here: {trained['failed']}.")
         trained = None
-    if trained is not None:
+    if reported is not None and trained is None and not _look_like_digits(reported):
+        problems.append("The notebook's own figures are below the line.")
+    if trained is not None:  # It decides: the notebook's own figures are only quoted beside it.
         said += _compared(
             f"Trained again here ({trained['description']}) and drawn by the reviewer's side: "
             f"{_digit_figures(trained)}.",

@@ -17,7 +17,7 @@ import review
 from harness import project
 from harness.review import batch, summary, unpack
 from harness.review.draft import Review
-from harness.review.rubric import MEETS, REQUIRES, Section
+from harness.review.rubric import BY_EYE, MEETS, REQUIRES, Section
 
 OPTIONS = batch.Options(data_dir="data")
 
@@ -153,8 +153,9 @@ def one_after_another(real_batch, tmp_path_factory):
     output = tmp_path_factory.mktemp("sequential")
     assert review.main([str(real_batch), "-o", str(output), "--data-dir", str(output), "--workers", "0"]) == 0
     found = verdicts_in(output)
+    # Honest: nothing requires changes, and its samples are the reviewer's to look at (no data here).
     assert (
-        found["honest"][0] == MEETS and found["failing"][0] == REQUIRES and found["hostile"][0] == "Refused"
+        found["honest"][0] == BY_EYE and found["failing"][0] == REQUIRES and found["hostile"][0] == "Refused"
     )
     return found
 

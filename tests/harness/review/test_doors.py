@@ -77,7 +77,8 @@ def NAME(SIGNATURE):
         except Exception:
             continue
         for _, candidate in inspect.getmembers(module, callable):
-            if getattr(candidate, "__module__", "") != module_name or candidate.__name__ == "_die_with_parent":
+            ours = getattr(candidate, "__module__", "") == module_name
+            if not ours or candidate.__name__ == "_die_with_parent":
                 continue  # (That one ends the process that calls it: the search would end with it.)
             tried += 1
             try:

@@ -1,10 +1,12 @@
 """harness/review/retraining.py and review.py --train: the learner's GAN trained again in the
 sandbox, on the reviewer's data read but never written, and its figures put in the review."""
 
+import functools
 import json
 
 import numpy as np
 import pytest
+import solution_variants as variants
 from conftest import mnist_archives
 from submissions import SOLUTIONS, executed, needs_bubblewrap
 
@@ -125,3 +127,59 @@ def test_review_py_refuses_numbers_it_cannot_use(tmp_path, wrong, capsys):
     assert "--minutes takes a positive number, --train and --max-batches whole numbers from 1" in (
         capsys.readouterr().err
     )
+
+
+class _Trained:
+    """What the export asks of a finished training.Run: its z_dim, and its weights (the test's
+    generator keeps the ones it was made with)."""
+
+    z_dim = 16
+
+    def restore_into(self, session):
+        pass
+
+
+@pytest.fixture
+def left_by_training(tmp_path, monkeypatch):
+    """Exports a generator as the sandboxed training leaves it; returns the folder it is in."""
+    import tensorflow.compat.v1 as tf
+
+    tf.disable_v2_behavior()  # As the notebook's setup cell, which the training runs first.
+
+    def leave(generator):
+        folder = tmp_path / "training"
+        folder.mkdir()
+        monkeypatch.chdir(folder)
+        retraining._leave_generator({"tf": tf, "generator": generator}, _Trained())
+        return folder
+
+    return leave
+
+
+@needs_bubblewrap
+def test_the_samples_are_drawn_by_our_code_from_the_trained_generator(tmp_path, left_by_training):
+    training = left_by_training(variants.generator)
+    np.save(training / drawing.DRAWN, np.zeros((64, 28, 28), np.uint8))  # Planted: never read.
+
+    samples, why = drawing.draw(training, tmp_path / "drawn", LIMITS, 64)
+
+    assert why is None and samples.dtype == np.uint8 and samples.shape == (64, 28, 28)
+    assert samples.std() > 0  # Drawn from noise, not the planted zeros.
+
+
+@needs_bubblewrap
+@pytest.mark.parametrize(
+    "generator, message",
+    [
+        (variants.generator_from_a_table, "never from a stored table of images"),
+        (functools.partial(variants.generator_picking_from_weights, every=10), "jump as z moves"),
+    ],
+    ids=["a stored table", "images picked by rounding z"],
+)
+def test_a_trained_generator_that_does_not_draw_from_z_gives_no_samples(
+    tmp_path, left_by_training, generator, message
+):
+    samples, why = drawing.draw(left_by_training(generator), tmp_path / "drawn", LIMITS, 64)
+
+    assert samples is None and why.startswith("its trained generator could not be drawn from")
+    assert message in why
