@@ -158,8 +158,12 @@ def _receive(channel: int, pid: int) -> tuple[bytes, int, resource.struct_rusage
             chunk = _read(channel) if ready else None
             if chunk:
                 size += len(chunk)
-                if size <= MOST_EVIDENCE_BYTES:
-                    chunks.append(chunk)
+                chunks.append(chunk)
+                if size > MOST_EVIDENCE_BYTES:  # Far more than any evidence: no more is read.
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
+                    ended = ended or os.wait4(pid, 0)
+                    break
             elif chunk == b"":  # Every writer closed the pipe: the child is ending.
                 ended = ended or os.wait4(pid, 0)
                 break
