@@ -29,6 +29,7 @@ from harness.review import batch, render, retraining, sandbox, summary
 from harness.review.batch import Options
 
 CONNECT_TIMEOUT = "10s"  # How long to try a scheduler given by --scheduler.
+INSTALL_DASK = "`.venv/bin/pip install -r requirements-review.txt`"
 
 
 class BadArguments(ValueError):
@@ -81,7 +82,14 @@ def cluster(args: argparse.Namespace, count: int):
         return
     import logging
 
-    from distributed import Client, LocalCluster
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        if args.scheduler is not None:
+            raise BadArguments(f"--scheduler needs Dask, which is not installed: {INSTALL_DASK}") from None
+        print(f"Reviewing one after another: Dask is not installed ({INSTALL_DASK}).", file=sys.stderr)
+        yield None
+        return
 
     if args.scheduler is not None:
         try:

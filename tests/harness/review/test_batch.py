@@ -276,3 +276,27 @@ def test_a_scheduler_that_cannot_be_reached_is_named_with_how_to_start_one(tmp_p
     error = capsys.readouterr().err
     assert error.startswith("Cannot reach a Dask scheduler at tcp://127.0.0.1:9 (")
     assert "`dask scheduler`" in error and "Traceback" not in error
+
+
+def test_without_dask_a_batch_is_reviewed_one_after_another_and_says_what_to_install(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # As in a venv of requirements.txt alone.
+    arguments = review.argparse.Namespace(scheduler=None, workers=2)
+
+    with review.cluster(arguments, 3) as client:
+        assert client is None
+
+    line = capsys.readouterr().err.strip()
+    assert line == (
+        "Reviewing one after another: Dask is not installed "
+        "(`.venv/bin/pip install -r requirements-review.txt`)."
+    )
+
+
+def test_without_dask_a_scheduler_is_refused_with_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    arguments = review.argparse.Namespace(scheduler="tcp://127.0.0.1:8786", workers=2)
+
+    with pytest.raises(review.BadArguments) as refused, review.cluster(arguments, 3):
+        pass
+
+    assert str(refused.value).startswith("--scheduler needs Dask, which is not installed: `.venv/bin/pip")
