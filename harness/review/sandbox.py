@@ -160,7 +160,10 @@ def _system() -> list[str]:
 def visible(readable: tuple[Path, ...] = ()) -> list[Path]:
     """What the sandbox shows of this machine beyond the system (``SYSTEM``): Python and its
     packages, the project's modules the worker imports (``PROJECT_MODULES``), and ``readable``."""
-    python = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve()}
+    # Both as Python names them (a venv may be reached through a link) and where they lead.
+    python = {
+        path for prefix in (sys.base_prefix, sys.prefix) for path in (Path(prefix), Path(prefix).resolve())
+    }
     ours = {PROJECT / name for name in PROJECT_MODULES}
     python = {place for place in python if not _in_system(place)}  # A system Python is shown already.
     return sorted({*python, *ours, *(path.resolve() for path in readable)})
