@@ -6,7 +6,7 @@ its mean confidence with the one the notebook reports over 2,000 samples; a gap 
 samples (``samples.npy``, which the notebook writes in the run's checkpoint folder) many times and
 counts how often an honest report would be flagged.
 
-Usage: python benchmarks/confidence_spread.py data/checkpoints/mnist-*/samples.npy [--draws 10000]
+Usage: python -m benchmarks.confidence_spread data/checkpoints/mnist-*/samples.npy [--draws 10000]
 The last line is ``K of N draws flagged (tolerance T)``.
 """
 
@@ -14,19 +14,16 @@ import argparse
 import contextlib
 import io
 import os
-import sys
 import warnings
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from harness import quality  # noqa: E402
-from harness.review.samples import CONFIDENCE_TOLERANCE  # noqa: E402
+from harness import quality
+from harness.project import PROJECT
+from harness.review.samples import CONFIDENCE_TOLERANCE
 
 
 def spread(confidences: np.ndarray, size: int, draws: int, seed: int = 0) -> np.ndarray:
@@ -39,7 +36,7 @@ def spread(confidences: np.ndarray, size: int, draws: int, seed: int = 0) -> np.
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("samples", type=Path, help="a run's samples.npy (uint8, n x 28 x 28)")
-    parser.add_argument("--data-dir", type=Path, default=ROOT / "data", help="where the classifier is")
+    parser.add_argument("--data-dir", type=Path, default=PROJECT / "data", help="where the classifier is")
     parser.add_argument("--draws", type=int, default=10_000)
     parser.add_argument("--size", type=int, default=25, help="samples in the grid the notebook shows")
     args = parser.parse_args(argv)

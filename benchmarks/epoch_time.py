@@ -5,7 +5,7 @@ its ``train``, with its hyperparameters; the quality measure after the epoch inc
 process of its own, as a fresh kernel would. The two notebooks take turns, ``--runs`` times each,
 so that whatever else the machine does falls on both alike; the medians are compared.
 
-Usage: python benchmarks/epoch_time.py --against REF [--runs 3] [--max-batches N] [--data-dir data]
+Usage: python -m benchmarks.epoch_time --against REF [--runs 3] [--max-batches N] [--data-dir data]
 Each run's time is printed as it finishes; the last line is
 ``epoch time: N s against REF's M s (median of K): R.RRx``.
 """
@@ -17,11 +17,9 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+from harness.project import PROJECT
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")  # As the notebook: the fast CPU kernels.
 
@@ -33,9 +31,9 @@ def read_notebook(ref: str):
     import nbformat
 
     if ref == WORKING:
-        return nbformat.read(ROOT / "dlnd_face_generation.ipynb", as_version=4)
+        return nbformat.read(PROJECT / "dlnd_face_generation.ipynb", as_version=4)
     shown = subprocess.run(
-        ["git", "show", f"{ref}:dlnd_face_generation.ipynb"], cwd=ROOT, capture_output=True, text=True
+        ["git", "show", f"{ref}:dlnd_face_generation.ipynb"], cwd=PROJECT, capture_output=True, text=True
     )
     if shown.returncode != 0:
         raise SystemExit(f"epoch_time.py: no notebook at {ref!r}: {shown.stderr.strip()}")
@@ -72,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--against", help="the commit whose notebook is the baseline (say HEAD)")
     parser.add_argument("--runs", type=int, default=3, help="runs of each notebook (default 3)")
     parser.add_argument("--max-batches", type=int, default=None, help="batches of the epoch (default all)")
-    parser.add_argument("--data-dir", default=str(ROOT / "data"), help="the notebook's data_dir")
+    parser.add_argument("--data-dir", default=str(PROJECT / "data"), help="the notebook's data_dir")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:

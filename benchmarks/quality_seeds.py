@@ -11,11 +11,7 @@ The figures after each epoch, over the seeds (min and max) and seed by seed, are
 ``--band``: by default, when the run has the notebook's settings (2 full epochs), the file the
 project ships, ``harness/reference_band.json``, against which the notebook draws a learner's run.
 
-A candidate of ``docs/tuning.md`` (``--candidate benchmarks/candidates/top_k.py``: a file run over
-the notebook's functions, see ``candidate.py``) trains in their place; it writes no band unless asked.
-
-Usage: python benchmarks/quality_seeds.py --seeds 5 [--data-dir data] [--max-batches N] [--band FILE]
-       [--candidate FILE]
+Usage: python -m benchmarks.quality_seeds --seeds 5 [--data-dir data] [--max-batches N] [--band FILE]
 Each seed's figures are printed as it finishes; the last line is ``K/N seeds met the target``.
 About 10 minutes a seed on a 2-core CPU for the full 2 epochs.
 """
@@ -28,19 +24,15 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")  # As the notebook: the fast CPU kernels.
 
-import candidate  # noqa: E402
+from harness import atomic, project
+from harness.mnist_run import train_mnist
+from harness.project import PROJECT
+from harness.quality import furthest_share
 
-from harness import atomic  # noqa: E402
-from harness.mnist_run import train_mnist  # noqa: E402
-from harness.quality import furthest_share  # noqa: E402
-
-SHIPPED_BAND = ROOT / "harness" / "reference_band.json"
+SHIPPED_BAND = PROJECT / "harness" / "reference_band.json"
 
 # The target after MNIST's 2 epochs (issue "Every digit in its real share").
 MOST_FD_OF_NOISE, MOST_SHARE_GAP, LEAST_CONFIDENCE = 0.020, 0.010, 0.90
@@ -56,12 +48,9 @@ def meets(scores: dict) -> bool:
     )
 
 
-def train_seed(
-    seed: int, data_dir: str, epochs: int, max_batches: int | None, samples: int, patch: Path | None = None
-) -> list[dict]:
-    """Trains MNIST as the notebook does with ``seed`` (and the candidate file ``patch``, if any);
-    returns the quality after each epoch."""
-    history = train_mnist(candidate.load_functions(patch), seed, data_dir, epochs, max_batches, samples)
+def train_seed(seed: int, data_dir: str, epochs: int, max_batches: int | None, samples: int) -> list[dict]:
+    """Trains MNIST as the notebook does with ``seed``; returns the quality after each epoch."""
+    history = train_mnist(project.load_functions(), seed, data_dir, epochs, max_batches, samples)
     if not history["quality"]:
         raise RuntimeError(f"seed {seed}: no quality was measured (no epoch finished)")
     return history["quality"]
@@ -96,10 +85,12 @@ def band(seeds: dict[int, list[dict]]) -> list[dict]:
 
 def write_band(path: Path, seeds: dict[int, list[dict]], settings: dict) -> None:
     """Writes the band and each seed's figures to ``path``, all or nothing."""
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT, capture_output=True, text=True
+    )
     content = {
         "made_by": " ".join(
-            ["python benchmarks/quality_seeds.py", *(f"--{k} {v}" for k, v in settings.items())]
+            ["python -m benchmarks.quality_seeds", *(f"--{k} {v}" for k, v in settings.items())]
         ),
         "commit": commit.stdout.strip() or None,
         "band": band(seeds),
@@ -124,7 +115,7 @@ def describe(seed: int, scores: dict, seconds: float) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="quality_seeds.py", description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5, help="how many seeds, from 0 (default 5)")
-    parser.add_argument("--data-dir", default=str(ROOT / "data"), help="the notebook's data_dir")
+    parser.add_argument("--data-dir", default=str(PROJECT / "data"), help="the notebook's data_dir")
     parser.add_argument("--epochs", type=int, default=2, help="MNIST epochs (default 2, as the notebook)")
     parser.add_argument("--max-batches", type=int, default=None, help="batches per epoch (default all)")
     parser.add_argument("--samples", type=int, default=10_000, help="samples judged (default 10000)")
@@ -133,30 +124,21 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="where the band is written (default: the shipped one, for the notebook's settings)",
     )
-    parser.add_argument("--candidate", type=Path, help="a file run over the notebook's functions")
     args = parser.parse_args(argv)
     if args.seeds < 1 or args.epochs < 1 or (args.max_batches is not None and args.max_batches < 1):
         parser.error("--seeds, --epochs and --max-batches take whole numbers from 1")
-    notebook_settings = (
-        args.epochs == 2 and args.max_batches is None and args.samples == 10_000 and args.candidate is None
-    )
+    notebook_settings = args.epochs == 2 and args.max_batches is None and args.samples == 10_000
     band_path = args.band or (SHIPPED_BAND if notebook_settings else None)
     settings = {
         "seeds": args.seeds,
         "epochs": args.epochs,
         "max-batches": args.max_batches,
-        "candidate": args.candidate,
     }
 
     met, seeds = 0, {}
     for seed in range(args.seeds):
         start = time.perf_counter()
-        try:
-            seeds[seed] = train_seed(
-                seed, args.data_dir, args.epochs, args.max_batches, args.samples, args.candidate
-            )
-        except candidate.CandidateError as error:
-            parser.error(str(error))
+        seeds[seed] = train_seed(seed, args.data_dir, args.epochs, args.max_batches, args.samples)
         met += meets(seeds[seed][-1])
         print(describe(seed, seeds[seed][-1], time.perf_counter() - start), flush=True)
     if band_path is not None:  # Only over every seed: a stopped run leaves the band it found.

@@ -6,7 +6,7 @@ the whole batch ``--runs`` times into a fresh folder (nothing is skipped), as a 
 ``review.py submissions/ --workers N``, the cluster's start included; the two counts alternate,
 so that both see the same machine.
 
-Usage: python benchmarks/review_workers.py SUBMISSION.zip [--copies 4] [--runs 3] [--data-dir data]
+Usage: python -m benchmarks.review_workers SUBMISSION.zip [--copies 4] [--runs 3] [--data-dir data]
 One line per run; then each count's median, the seconds per review, and what a term of 300
 submissions takes at that rate on a machine of this kind; the last line is
 ``2 workers: N.NNx the batch rate of 1 worker (median of R runs)``.
@@ -22,10 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import review  # noqa: E402
+import review
+from harness.project import PROJECT
 
 TERM = 300  # Submissions a course receives in a term.
 
@@ -57,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("submission", type=Path, help="a submission's zip, copied to make the batch")
     parser.add_argument("--copies", type=int, default=4, help="submissions in the batch (default 4)")
     parser.add_argument("--runs", type=int, default=3, help="runs of each worker count (default 3)")
-    parser.add_argument("--data-dir", type=Path, default=ROOT / "data", help="the reviewer's data folder")
+    parser.add_argument("--data-dir", type=Path, default=PROJECT / "data", help="the reviewer's data folder")
     args = parser.parse_args(argv)
     if args.copies < 2 or args.runs < 1:
         parser.error("--copies takes a whole number from 2, --runs from 1")

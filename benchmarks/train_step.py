@@ -20,7 +20,7 @@ graph by TensorFlow's profiler, on the CPU whatever the device, so they are the 
 machine; this machine's dense matmul rate is measured in the same run, so that the achieved rate
 can be put against it. The device trained on is printed first. Every figure is checked positive.
 
-Usage: python benchmarks/train_step.py [--steps 60] [--warmup 10] [--batch N]
+Usage: python -m benchmarks.train_step [--steps 60] [--warmup 10] [--batch N]
 Each data set's line ends with the time per batch of each; the last line is
 ``train speedup: N.Nx, M% of matmul peak`` (the slower of the two data sets).
 """
@@ -36,15 +36,13 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 # Configured as the notebook configures TensorFlow (before it is imported).
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
 
-import matplotlib  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib
+import numpy as np
 
-from harness import project, training  # noqa: E402
+from harness import project, training
 
 Z_DIM = 100
 SHAPES = {"MNIST": 1, "CelebA": 3}

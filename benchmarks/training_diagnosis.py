@@ -8,7 +8,7 @@ and the same networks without batch norm (weaker, but they train), are the cases
 diagnosis is expected. Each run's history is diagnosed by ``practices.diagnose`` and kept as
 JSON (``--keep``), so that the table can be read again without training.
 
-Usage: python benchmarks/training_diagnosis.py [--seeds 3] [--shipped-seeds 5] [--max-batches N]
+Usage: python -m benchmarks.training_diagnosis [--seeds 3] [--shipped-seeds 5] [--max-batches N]
 Each run's figures and diagnosis are printed as it finishes, then the confusion table; the last
 line is ``K/N runs diagnosed right``.
 """
@@ -20,17 +20,15 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")  # As the notebook: the fast CPU kernels.
 
-import tensorflow.compat.v1 as tf  # noqa: E402
+import tensorflow.compat.v1 as tf
 
-import problem_unittests  # noqa: E402
-from harness import practices, project  # noqa: E402
-from harness.mnist_run import train_mnist  # noqa: E402
+import problem_unittests
+from harness import practices, project
+from harness.mnist_run import train_mnist
+from harness.project import PROJECT
 
 
 def discriminator_of(widths: tuple, batch_norm: bool = True):
@@ -139,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         "--shipped-seeds", type=int, default=5, help="seeds of the shipped solution (default 5)"
     )
     parser.add_argument("--cases", nargs="*", default=list(CASES), help="which cases (default all)")
-    parser.add_argument("--data-dir", default=str(ROOT / "data"), help="the notebook's data_dir")
+    parser.add_argument("--data-dir", default=str(PROJECT / "data"), help="the notebook's data_dir")
     parser.add_argument("--epochs", type=int, default=2, help="MNIST epochs (default 2, as the notebook)")
     parser.add_argument("--max-batches", type=int, default=None, help="batches per epoch (default all)")
     parser.add_argument("--samples", type=int, default=10_000, help="samples judged (default 10000)")

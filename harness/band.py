@@ -1,6 +1,6 @@
 """The reference run's band: where a learner's MNIST run stands against the shipped solution's.
 
-``benchmarks/quality_seeds.py`` trains the shipped solution with the notebook's settings over
+``python -m benchmarks.quality_seeds`` trains the shipped solution with the notebook's settings over
 several seeds and writes, per epoch, the least and the most of each quality figure over them to
 ``reference_band.json``. A learner's run is on track when its figures lie within that band, ahead
 when better than every seed's, behind when worse than every seed's. The notebook draws its run

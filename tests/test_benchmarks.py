@@ -1,21 +1,21 @@
 """benchmarks/: the scripts run with tiny settings and print sound figures, their ratio or count last."""
 
-import inspect
 import json
 import re
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 from conftest import digits, mnist_archives
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-import candidate
-import quality_seeds
-import share_noise
-
-from harness import project
+from benchmarks import (
+    confidence_spread,
+    copy_distance,
+    epoch_time,
+    quality_seeds,
+    review_workers,
+    train_step,
+    training_diagnosis,
+)
 from harness.quality import MNIST_SHARES
 
 
@@ -68,7 +68,7 @@ def test_quality_seeds_prints_each_seeds_figures_then_how_many_met_the_target(tm
     assert epoch["epoch"] == 1 and epoch["seeds"] == 2
     low, high = epoch["confidence"]
     assert low <= high and {low, high} <= {m[0]["confidence"] for m in band["seeds"].values()}
-    assert band["made_by"].startswith("python benchmarks/quality_seeds.py --seeds 2 --epochs 1")
+    assert band["made_by"].startswith("python -m benchmarks.quality_seeds --seeds 2 --epochs 1")
     assert re.fullmatch(r"[0-2]/2 seeds met the target \(FD at most 2\.0% .*\)", lines[-1])
 
 
@@ -90,79 +90,6 @@ def test_quality_seeds_stopped_before_its_last_seed_leaves_the_band_it_found(tmp
     assert list(tmp_path.iterdir()) == [band]
 
 
-def test_a_candidate_runs_over_the_notebooks_functions_as_a_later_cell(tmp_path):
-    patch = tmp_path / "fewer_updates.py"
-    patch.write_text(
-        "G_STEPS = 1\n_generator = generator\n\n\n"
-        "def generator(z, out_channel_dim, is_train=True):\n"
-        "    return _generator(z, out_channel_dim, is_train, alpha=0.2)\n"
-    )
-    shipped = project.load_functions()
-
-    patched = candidate.load_functions(patch)
-
-    assert patched["G_STEPS"] == 1 and shipped["G_STEPS"] != 1
-    assert patched["_generator"].__code__.co_code == shipped["generator"].__code__.co_code
-    # The checkpoints' settings hash the functions' source: the candidate's runs get folders of their own.
-    assert "alpha=0.2" in inspect.getsource(patched["generator"])
-    assert inspect.getsource(patched["discriminator"]) == inspect.getsource(shipped["discriminator"])
-
-
-def test_a_candidate_that_cannot_be_read_or_run_is_named_with_the_fix(tmp_path):
-    unreadable = r"Cannot read the candidate .*missing\.py.*Pass a Python"
-    with pytest.raises(candidate.CandidateError, match=unreadable):
-        candidate.load_functions(tmp_path / "missing.py")
-    broken = tmp_path / "broken.py"
-    broken.write_text("batch_size = undefined_name\n")
-    with pytest.raises(candidate.CandidateError, match=r"broken\.py failed .*NameError.*Fix the file"):
-        candidate.load_functions(broken)
-
-
-def test_quality_seeds_trains_a_candidate_and_leaves_the_shipped_band(tmp_path, monkeypatch, capsys):
-    patch = tmp_path / "bigger_batches.py"
-    patch.write_text("batch_size = 32\n")
-    shipped_band = tmp_path / "reference_band.json"
-    monkeypatch.setattr(quality_seeds, "SHIPPED_BAND", shipped_band)
-    trained = []
-
-    def train_mnist(notebook, seed, *args):
-        trained.append((seed, notebook["batch_size"]))
-        return {"quality": [{"fd_of_noise": 0.005, "confidence": 0.95, "classes": list(MNIST_SHARES)}]}
-
-    monkeypatch.setattr(quality_seeds, "train_mnist", train_mnist)
-    quality_seeds.main(["--seeds", "2", "--candidate", str(patch)])
-
-    assert trained == [(0, 32), (1, 32)]
-    assert not shipped_band.exists()  # The notebook's settings, but not its functions: no band.
-    assert capsys.readouterr().out.strip().splitlines()[-1].startswith("2/2 seeds met the target")
-    quality_seeds.main(["--seeds", "1", "--candidate", str(patch), "--band", str(tmp_path / "mine.json")])
-    made_by = json.loads((tmp_path / "mine.json").read_text())["made_by"]
-    assert made_by == f"python benchmarks/quality_seeds.py --seeds 1 --epochs 2 --candidate {patch}"
-
-
-@pytest.mark.parametrize("patch", sorted(candidate.CANDIDATES.glob("*.py")), ids=lambda path: path.stem)
-def test_each_candidate_of_the_tuning_record_trains(patch, tmp_path, use_source):
-    place_mnist(tmp_path, use_source)
-
-    [measured] = quality_seeds.train_seed(0, str(tmp_path), 1, 2, 32, patch)
-
-    assert measured["fd_of_noise"] > 0 and len(measured["classes"]) == 10
-
-
-def test_quality_seeds_and_share_noise_refuse_a_candidate_they_cannot_read(tmp_path, capsys):
-    run = tmp_path / "mnist-0123456789ab"  # What share_noise reads of a run before its candidate.
-    run.mkdir()
-    (run / "settings.json").write_text("{}")
-    (run / "latest.json").write_text('{"checkpoint": "step-2"}')
-    missing = ["--candidate", str(tmp_path / "missing.py"), "--data-dir", str(tmp_path)]
-    for script, arguments in ((quality_seeds, ["--seeds", "1"]), (share_noise, [str(run)])):
-        with pytest.raises(SystemExit) as stopped:
-            script.main([*arguments, *missing])
-
-        assert stopped.value.code == 2
-        assert "Cannot read the candidate" in capsys.readouterr().err
-
-
 def test_a_seed_meets_the_target_only_when_all_three_figures_do():
     shares = list(MNIST_SHARES)
     good = {"fd_of_noise": 0.019, "classes": shares, "confidence": 0.905}
@@ -177,7 +104,6 @@ def test_a_seed_meets_the_target_only_when_all_three_figures_do():
 
 
 def test_train_step_prints_the_device_and_positive_consistent_figures(capsys, notebook):
-    import train_step
 
     train_step.main(["--steps", "2", "--warmup", "1"])
 
@@ -221,43 +147,13 @@ def test_train_step_prints_the_device_and_positive_consistent_figures(capsys, no
 
 
 def test_flops_per_image_are_the_graphs_and_the_same_each_time():
-    import train_step
 
     once, again = train_step.flops_per_image(1), train_step.flops_per_image(1)
 
     assert once == again and 1e8 < once < 1e10
 
 
-def test_batch_overhead_prints_each_variants_median_and_the_best_ratio_last(capsys, notebook):
-    import batch_overhead
-
-    batch_overhead.main(["--rounds", "1", "--batches", "1", "--warmup", "1", "--batch", "8"])
-
-    lines = capsys.readouterr().out.strip().splitlines()
-    empty, calls, share_of = map(
-        float, re.findall(r"empty sess.run: ([\d.]+) ms; a batch makes (\d): ([\d.]+) ms", lines[0])[0]
-    )
-    assert empty > 0 and calls == 1 + notebook["G_STEPS"] and abs(share_of - calls * empty) <= 0.01
-    medians = {}
-    for line in lines[1:-1]:
-        name, ms, ratio = re.fullmatch(
-            r"(.+): ([\d.]+) ms per batch of 8 \(median of [\d., ]+\), "
-            r"([\d.]+)x the shipped loop",
-            line,
-        ).groups()
-        medians[name] = float(ms)
-        assert float(ms) > 0 and abs(float(ratio) - medians["shipped"] / float(ms)) <= 0.01 + 0.01 * float(
-            ratio
-        )
-    assert list(medians) == ["shipped", "callables", "own batch norm updates", "XLA"]
-    # Medians are printed to 0.1 ms: variants that tie there may each be the best unrounded.
-    fastest = min(medians[name] for name in list(medians)[1:])
-    best = [name for name in list(medians)[1:] if medians[name] == fastest]
-    assert re.fullmatch(rf"best variant: ({'|'.join(best)}), [\d.]+x the shipped loop", lines[-1]), lines
-
-
 def test_training_diagnosis_prints_each_run_then_the_confusion_table(tmp_path, use_source, capsys):
-    import training_diagnosis
 
     place_mnist(tmp_path, use_source)
     keep = tmp_path / "histories.json"
@@ -292,7 +188,6 @@ def test_training_diagnosis_prints_each_run_then_the_confusion_table(tmp_path, u
 
 
 def test_confidence_spread_prints_the_spread_then_the_draws_flagged(tmp_path, use_source, capsys):
-    import confidence_spread
 
     place_mnist(tmp_path, use_source)
     samples = tmp_path / "samples.npy"
@@ -309,7 +204,6 @@ def test_confidence_spread_prints_the_spread_then_the_draws_flagged(tmp_path, us
 
 
 def test_the_spread_of_means_of_25_is_what_sampling_without_replacement_gives():
-    import confidence_spread
 
     half_sure = np.array([0.0, 1.0] * 50)
 
@@ -322,7 +216,6 @@ def test_the_spread_of_means_of_25_is_what_sampling_without_replacement_gives():
 
 
 def test_review_workers_times_both_worker_counts_and_prints_the_ratio_last(tmp_path, capsys):
-    import review_workers
 
     # Submissions refused at once: only the batch's machinery (the cluster, the summary) is timed.
     (tmp_path / "broken.zip").write_bytes(b"not a zip at all")
@@ -341,7 +234,6 @@ def test_review_workers_times_both_worker_counts_and_prints_the_ratio_last(tmp_p
 
 
 def test_review_workers_names_what_it_needs(tmp_path, capsys):
-    import review_workers
 
     with pytest.raises(SystemExit):
         review_workers.main([str(tmp_path / "missing.zip")])
@@ -351,7 +243,6 @@ def test_review_workers_names_what_it_needs(tmp_path, capsys):
 def test_epoch_time_compares_the_working_notebook_with_a_commits_by_median(
     tmp_path, use_source, capsys, monkeypatch
 ):
-    import epoch_time
 
     place_mnist(tmp_path, use_source)
     # Each run in this process: the test archives are known only here.
@@ -384,128 +275,24 @@ def test_epoch_time_compares_the_working_notebook_with_a_commits_by_median(
 
 
 def test_epoch_time_names_a_commit_without_the_notebook():
-    import epoch_time
 
     with pytest.raises(SystemExit, match="no notebook at 'no-such-commit'"):
         epoch_time.read_notebook("no-such-commit")
 
 
-def test_share_noise_draws_a_run_again_first_with_its_own_noise_then_with_other(tmp_path, use_source, capsys):
+def test_copy_distance_prints_each_kind_then_the_shares_at_the_line_last(tmp_path, use_source, capsys):
     place_mnist(tmp_path, use_source)
-    [measured] = quality_seeds.train_seed(3, str(tmp_path), 1, 2, 64)
-    [run] = (tmp_path / "checkpoints").glob("mnist-*")
-    capsys.readouterr()
+    drawn = np.random.default_rng(0).integers(0, 256, (40, 28, 28)).astype(np.uint8)  # Noise: no digit.
+    np.save(tmp_path / "samples.npy", drawn)
 
-    share_noise.main([str(run), "--draws", "3", "--samples", "64", "--data-dir", str(tmp_path)])
+    copy_distance.main([str(tmp_path / "samples.npy"), "--data-dir", str(tmp_path), "--count", "20"])
 
-    own, pooled, last = capsys.readouterr().out.strip().splitlines()[-3:]
-    gaps = [float(gap) for gap in own.split("gaps ")[1].split()]
-    # The measure's own draw gives the run's figures again: the same weights, sampler and noise.
-    assert gaps == [round(100 * (a - b), 1) + 0.0 for a, b in zip(measured["classes"], MNIST_SHARES)]
-    assert pooled.startswith(f"{run.name} (seed 3): over 3 draws: gaps ")
-    assert len(pooled.split("largest gap of each draw ")[1].split()) == 3
-    assert re.fullmatch(r"[0-3]/3 draws had a digit more than 1 point from its share", last)
-
-
-def test_share_noise_first_draw_is_the_runs_own_samples_and_the_others_new(tmp_path, use_source):
-    place_mnist(tmp_path, use_source)
-    quality_seeds.train_seed(1, str(tmp_path), 1, 3, 32)
-    [run] = (tmp_path / "checkpoints").glob("mnist-*")
-    notebook = project.load_functions()
-    drawn = []
-
-    class Recorder:  # A judge that keeps what it is shown.
-        def evaluate(self, images):
-            drawn.append(np.clip(np.round((images[..., 0] + 1) * 127.5), 0, 255).astype(np.uint8))
-            return {"classes": [0.1] * 10}
-
-    share_noise.draw_shares(notebook, *share_noise.last_checkpoint(run), Recorder(), draws=2, samples=32)
-
-    kept = np.load(run / "samples.npy")  # What the run's measure drew, with its averaged weights.
-    assert np.abs(drawn[0].astype(int) - kept).max() <= 1
-    assert np.abs(drawn[1].astype(int) - kept).max() > 1  # new noise: more than rounding apart
-
-
-def test_share_noise_says_when_the_notebook_generator_no_longer_fits_the_run(tmp_path, use_source):
-    place_mnist(tmp_path, use_source)
-    quality_seeds.train_seed(0, str(tmp_path), 1, 2, 32)
-    [run] = (tmp_path / "checkpoints").glob("mnist-*")
-    notebook = project.load_functions()
-    tf = notebook["tf"]
-
-    def wider_generator(z, out_channel_dim, is_train=True):  # its dense layer has another shape
-        with tf.variable_scope("generator", reuse=not is_train):
-            return tf.reshape(tf.layers.dense(z, 7 * 7 * 130), (-1, 7, 7, 130))
-
-    notebook["generator"] = wider_generator
-    with pytest.raises(ValueError, match=r"does not fit this run's weights.*Draw runs trained with"):
-        share_noise.draw_shares(notebook, *share_noise.last_checkpoint(run), None, draws=2, samples=8)
-
-
-def test_share_noise_refuses_a_folder_that_is_not_a_run(tmp_path, capsys):
-    with pytest.raises(SystemExit) as stopped:
-        share_noise.main([str(tmp_path)])
-
-    assert stopped.value.code == 2
-    assert "is not a run's checkpoint folder" in capsys.readouterr().err
-
-
-def test_unsure_digits_splits_each_digits_share_between_the_sure_and_the_unsure():
-    import unsure_digits
-
-    probabilities = np.full((4, 10), 0.01)
-    probabilities[[0, 1, 2, 3], [9, 9, 8, 9]] = [0.91, 0.5, 0.95, 0.3]  # one sure 9, one sure 8
-
-    unsure, sure, vague = unsure_digits.split(probabilities, below=0.9)
-
-    assert unsure == 50.0
-    assert sure.tolist() == [0] * 8 + [25.0, 25.0]
-    assert vague.tolist() == [0] * 9 + [50.0]
-
-
-def test_unsure_digits_prints_mnists_line_each_runs_then_the_range(tmp_path, use_source, capsys):
-    import unsure_digits
-
-    place_mnist(tmp_path, use_source)
-    run = tmp_path / "mnist-1a2b" / "samples.npy"
-    run.parent.mkdir()
-    np.save(run, np.concatenate([digits(50, 2)[0], np.full((50, 28, 28), 128, np.uint8)]))  # half grey
-
-    unsure_digits.main([str(run), "--data-dir", str(tmp_path)])
-
-    real, drawn, last = capsys.readouterr().out.strip().splitlines()
-    assert real.startswith("MNIST's test digits: ") and drawn.startswith("mnist-1a2b: ")
-    part = float(re.match(r"mnist-1a2b: ([\d.]+)% unsure", drawn)[1])
-    sure, vague = (
-        list(map(float, re.findall(rf"among the {which} ([\d. ]+)", drawn)[0].split()))
-        for which in ("sure", "unsure")
-    )
-    assert abs(sum(vague) - part) < 0.6 and abs(sum(sure) + sum(vague) - 100) < 1.1
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith("real digits not among the references")
+    assert re.search(r"^pasted .* copies 100\.0%$", lines[1])
+    assert re.search(rf"^drawn: {tmp_path.name} .* copies 0\.0%$", lines[-2])
     assert re.fullmatch(
-        rf"unsure samples: {part:.1f}% to {part:.1f}% of the runs' draws, "
-        r"against [\d.]+% of MNIST's test digits",
-        last,
+        r"at 0\.08: at most [\d.]+% of real or drawn digits called copies; "
+        r"at least [\d.]+% of edited copies caught",
+        lines[-1],
     )
-
-
-@pytest.mark.parametrize(
-    ("save", "said"),
-    [
-        (
-            lambda path: np.save(path, np.zeros((3, 28, 28), np.float32)),
-            "holds a float32 array of shape (3, 28, 28)",
-        ),
-        (lambda path: np.savez(path, digits=np.zeros((3, 28, 28), np.uint8)), "holds several arrays"),
-    ],
-)
-def test_unsure_digits_refuses_a_file_that_holds_no_digits(tmp_path, capsys, save, said):
-    import unsure_digits
-
-    with (tmp_path / "samples.npy").open("wb") as stream:
-        save(stream)
-
-    with pytest.raises(SystemExit) as stopped:
-        unsure_digits.main([str(tmp_path / "samples.npy"), "--data-dir", str(tmp_path)])
-
-    assert stopped.value.code == 2
-    assert f"{said}, not a run's digits" in capsys.readouterr().err

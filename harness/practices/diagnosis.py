@@ -18,7 +18,7 @@ being the diagnosis:
 
 A run whose samples are good gets no diagnosis, whatever its losses: silence means nothing
 named went wrong. Nor does a run of fewer than 500 steps, too short to judge.
-``benchmarks/training_diagnosis.py`` measures how often each is right.
+``python -m benchmarks.training_diagnosis`` measures how often each is right.
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ __all__ = ["EVERY", "MovingAverage", "WeightAverage", "keep_over"]
 
 SCOPE = "moving_average"  # Where the averaged weights live in the graph (and in checkpoints).
 # Steps between two updates of the run's average: its session call, about 1 ms on this CPU, then
-# costs 0.03 ms a batch (``benchmarks/train_step.py``); a span of 1,000 steps still holds 40 of
+# costs 0.03 ms a batch (``python -m benchmarks.train_step``); a span of 1,000 steps still holds 40 of
 # the weights it averages; and the film's frames, every 100 steps, find it up to date.
 EVERY = 25
 
