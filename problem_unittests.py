@@ -14,8 +14,6 @@ Call them right after writing each function, as the notebook does:
 import functools
 import os
 
-# tf.compat.v1.layers needs the legacy Keras; it must be chosen before TensorFlow loads.
-os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")  # As the notebook: the fast CPU kernels.
 
 from harness.quiet import native_log_lines_hidden
@@ -26,10 +24,12 @@ with native_log_lines_hidden():
 
 from harness.checks import CheckFailed, NotWrittenYet, check_here, require_tf_v1, require_written
 from harness.checks.common import as_failure, function_name
+from harness.checks.outcomes import Outcomes
 from harness.messages import show_briefly
 from harness.training import TrainingDiverged
 
 __all__ = [
+    "OUTCOMES",
     "CheckFailed",
     "NotWrittenYet",
     "require_written",
@@ -40,12 +40,9 @@ __all__ = [
     "test_model_opt",
     "test_train",
 ]
-# The last outcome of each check in this session, by function name ("passed" or why not), for the
-# notebook's self-review before submitting.
-RESULTS: dict[str, str] = {}
-# What train fed its graph in its last check: ``{"real": (low, high), "noise": (low, high, std)}``,
-# for the reviewer's notes on train in the self-review.
-TRAIN_FEEDS: dict[str, tuple] = {}
+# The last outcome of each check in this session, and what train fed: the notebook hands it to its
+# self-review before submitting (``self_review.self_check(globals(), problem_unittests.OUTCOMES)``).
+OUTCOMES = Outcomes()
 
 # In Jupyter a failed check shows its message (which names your line), not our traceback.
 show_briefly(CheckFailed, TrainingDiverged)
@@ -62,23 +59,23 @@ def _check(check):
 
     @functools.wraps(check)
     def run(function, *args, **kwargs):
-        RESULTS[name] = "did not finish"
+        OUTCOMES.results[name] = "did not finish"
         try:
             # TensorFlow's C++ core logs as it optimises some graphs ("remapper failed"): not the
             # learner's business. Their own prints and our messages go through Python, not hidden.
             with tf.Graph().as_default(), native_log_lines_hidden():
                 result = check(function, *args, **kwargs)
         except CheckFailed as failure:
-            RESULTS[name] = f"failed: {failure}"
+            OUTCOMES.results[name] = f"failed: {failure}"
             raise
         except Exception as error:
-            RESULTS[name] = (
+            OUTCOMES.results[name] = (
                 "failed: training diverged"
                 if isinstance(error, TrainingDiverged)
                 else (f"failed: {type(error).__name__}")
             )
             raise as_failure(error, function_name(function)) from error
-        RESULTS[name] = "passed"
+        OUTCOMES.results[name] = "passed"
         print("Tests Passed")
         return result
 
@@ -125,6 +122,5 @@ def test_train(train):
     Checks that train trains both networks inside its session, feeds real images scaled to
     [-1, 1] and keeps the losses finite.
     """
-    TRAIN_FEEDS.clear()
-    [feeds] = check_here("train", train)
-    TRAIN_FEEDS.update(feeds)
+    OUTCOMES.train_feeds = {}
+    [OUTCOMES.train_feeds] = check_here("train", train)

@@ -21,9 +21,6 @@ import os
 import sys
 from pathlib import Path
 
-# The digit classifier is built with tf.compat.v1.layers: the legacy Keras, chosen before TensorFlow loads.
-os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
-
 from harness.project import PROJECT
 from harness.review import batch, render, retraining, sandbox, summary
 from harness.review.batch import Options

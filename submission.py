@@ -19,7 +19,8 @@ from pathlib import Path
 
 from harness import atomic
 from harness.project import PROJECT
-from harness.self_review import EXECUTED, FILES, NOTEBOOK, REPORT, NotReady, read_review
+from harness.rubric import FILES, REPORT
+from harness.self_review import EXECUTED, NOTEBOOK, NotReady, read_review
 
 ZIP = "dlnd_face_generation_submission.zip"
 

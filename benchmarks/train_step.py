@@ -190,16 +190,15 @@ def _timed_run(notebook: dict, data: _TimedBatches, channels: int, film: bool = 
     generator for the film, the moving average), without checkpoints or a progress bar; with
     ``film`` False, its film draws no frame during the timed steps."""
     generator = notebook["generator"]
-    return training.Run(
-        "timed",
-        data,
-        epochs=1,
-        batch_size=data.batch,
-        z_dim=Z_DIM,
-        sampler=lambda z: generator(z, channels, is_train=False),
-        show_every=notebook["SHOW_EVERY"] if film else 10 * len(data.images),
-        verbose=False,
-    )
+    every = notebook["SHOW_EVERY"] if film else 10 * len(data.images)
+    parts = [
+        training.Progress(verbose=False),
+        training.Drawing(lambda z: generator(z, channels, is_train=False)),
+        training.WeightAverage(0.999),
+        training.Film(every=every),
+        training.Measure(),
+    ]
+    return training.Run("timed", data, epochs=1, batch_size=data.batch, z_dim=Z_DIM, parts=parts)
 
 
 def run_seconds_per_batch(notebook: dict, batch: int, channels: int, steps: int, warmup: int) -> float:

@@ -12,3 +12,11 @@ use lives here. Imports run one way, from the top of this list to the bottom:
 - ``data``: getting the data sets (sources, download, extraction) and serving them (decoding, cache);
 - ``atomic``, ``messages``: writing files all or nothing, and the wording of errors.
 """
+
+import os
+
+# The one place TensorFlow's legacy Keras is chosen: tf.compat.v1.layers (the notebook's, the
+# checks', the digit classifier's) need it, and TensorFlow reads this when it first loads. Every
+# entry point (the notebook's setup cell, problem_unittests, the commands, the benchmarks, a Dask
+# worker, the review's sandboxed processes) imports this package before TensorFlow.
+os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")

@@ -31,8 +31,7 @@ from harness import atomic
 LATEST = "latest.json"
 SETTINGS = "settings.json"
 _STEP_FOLDER = re.compile(r"step-\d{7}")
-# TensorFlow is imported inside the methods that use it: whoever imports this module first must
-# be able to set TF_USE_LEGACY_KERAS before TensorFlow loads.
+# TensorFlow is imported inside the methods that use it: importing this module loads nothing of it.
 
 
 class CheckpointError(ValueError):

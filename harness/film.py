@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 LABEL_PIXELS = 14  # Height of the step label in the film's frames.
 _live_handles: dict = {}
-_live_calls = 0  # Calls of show_live in this process, shown or not: a run counts the grids its train shows.
+_watchers: list = []  # Told of each grid show_live is given, shown or not (a run's Showing part).
 
 
 def _in_notebook() -> bool:
@@ -39,8 +39,8 @@ def _png(grid: Image.Image | np.ndarray, scale: int):
 
 def show_live(grid: Image.Image | np.ndarray, key, scale: int = 2) -> None:
     """Shows ``grid`` in the notebook in place of the last grid shown with the same ``key``."""
-    global _live_calls
-    _live_calls += 1
+    for watcher in list(_watchers):
+        watcher()
     if not _in_notebook():
         return
     from IPython.display import display
@@ -51,9 +51,14 @@ def show_live(grid: Image.Image | np.ndarray, key, scale: int = 2) -> None:
         _live_handles[key] = display(_png(grid, scale), display_id=True)
 
 
-def live_calls() -> int:
-    """How many times ``show_live`` was called in this process."""
-    return _live_calls
+def watch(watcher) -> None:
+    """Calls ``watcher()`` at each call of ``show_live`` until ``unwatch(watcher)``."""
+    _watchers.append(watcher)
+
+
+def unwatch(watcher) -> None:
+    if watcher in _watchers:
+        _watchers.remove(watcher)
 
 
 def show_grid(grid: Image.Image | np.ndarray, caption: str, scale: int = 2) -> None:

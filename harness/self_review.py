@@ -1,7 +1,8 @@
 """The self-review: the notebook's state marked item by item, as the original project's reviewers grade it.
 
-In the notebook, ``show(self_check(globals()))`` marks each rubric item met or not, with its
-evidence; the executed notebook keeps that review (as JSON beside the table), and
+In the notebook, ``show(self_check(globals(), problem_unittests.OUTCOMES))`` marks each item of
+the rubric (``harness.rubric``: its titles and rules, the reviewer's draft's too) met or not, with
+its evidence; the executed notebook keeps that review (as JSON beside the table), and
 ``read_review`` reads it back for ``submission.py``.
 """
 
@@ -12,22 +13,14 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from harness import band
-from harness.practices import HYPERPARAMETERS, Note
+from harness import band, rubric
+from harness.checks.outcomes import Outcomes
+from harness.practices import Note
 from harness.project import PROJECT
+from harness.rubric import FILES, FUNCTIONS, RANGES
 
-NOTEBOOK = "dlnd_face_generation.ipynb"
-REPORT = "dlnd_face_generation.html"
-EXECUTED = "dlnd_face_generation.executed.ipynb"
-FILES = (NOTEBOOK, "helper.py", "problem_unittests.py")
-FUNCTIONS = ("model_inputs", "discriminator", "generator", "model_loss", "model_opt", "train")
-# The ranges reviewers of the project accept (their reasons are in practices.HYPERPARAMETERS).
-RANGES = {name: (low, high) for name, (low, high, _) in HYPERPARAMETERS.items()}
-# Samples that "look like digits": the distance to real digits and the classifier's confidence.
-DIGITS_MOST_FD_OF_NOISE, DIGITS_LEAST_CONFIDENCE = 0.10, 0.80
-# Samples that "look like faces", in the random-feature distance (a weaker signal). Never measured
-# on real CelebA yet: the item it decides is advice, and never holds a hand-in back.
-FACES_MOST_FD_OF_NOISE = 0.30
+NOTEBOOK = FILES[0]
+EXECUTED = "dlnd_face_generation.executed.ipynb"  # The runner's executed copy, which submission.py packs.
 REVIEW_MIME = "application/vnd.dlnd.review+json"
 
 
@@ -55,69 +48,47 @@ class Item:
         return not self.met and not self.advice
 
 
-def _check_item(name: str, results: dict) -> Item:
+def _function_item(name: str, results: dict, shows_samples: bool) -> Item:
     result = results.get(name)
     if result is None:
-        return Item(
-            f"`{name}` is implemented correctly", False, f"its check has not run: run the cell after {name}"
-        )
-    return Item(f"`{name}` is implemented correctly", result == "passed", f"its check: {result}")
+        return Item(rubric.function_title(name), False, f"its check has not run: run the cell after {name}")
+    evidence = f"its check: {result}"
+    if name == "train":
+        evidence += f"; {'calls' if shows_samples else 'does not call'} show_generator_output"
+    return Item(rubric.function_title(name), rubric.function_met(name, result, shows_samples), evidence)
 
 
-def self_check(namespace: dict, project: Path = PROJECT) -> list[Item]:
+def self_check(namespace: dict, outcomes: Outcomes, project: Path = PROJECT) -> list[Item]:
     """Reviews the notebook's state item by item, as the original project's reviewers grade it.
 
     Args:
-        namespace: The notebook's globals (its functions, hyperparameters and histories, and the
-            ``problem_unittests`` module whose ``RESULTS`` hold the outcome of each check).
+        namespace: The notebook's globals (its functions, hyperparameters and histories).
+        outcomes: What the checks of ``problem_unittests`` recorded (``problem_unittests.OUTCOMES``).
         project: The project folder, where the required files must be.
 
     Returns:
         The rubric items, each met or not, with its evidence.
     """
-    checks = namespace.get("problem_unittests")
-    results = getattr(checks, "RESULTS", {})
+    results = outcomes.results
     missing = [name for name in FILES if not (project / name).is_file()]
+    passed = sum(results.get(name) == "passed" for name in FUNCTIONS)
     items = [
         Item(
-            "The submission holds the notebook, helper.py, problem_unittests.py and the HTML report",
+            rubric.FILES_TITLE,
             not missing,
             f"missing: {', '.join(missing)}" if missing else "all present; run_notebook.py writes the report",
         ),
         Item(
-            "All the unit tests passed",
-            all(results.get(name) == "passed" for name in FUNCTIONS),
-            f"{sum(results.get(name) == 'passed' for name in FUNCTIONS)} of {len(FUNCTIONS)} checks passed",
+            rubric.ALL_CHECKS_TITLE, passed == len(FUNCTIONS), f"{passed} of {len(FUNCTIONS)} checks passed"
         ),
     ]
-    items += [_check_item(name, results) for name in FUNCTIONS[:-1]]
-    train = _check_item("train", results)
-    shows = "show_generator_output" in getattr(
-        getattr(namespace.get("train"), "__code__", None), "co_names", ()
-    )
-    items.append(
-        Item(
-            "`train` builds the model and shows the generator's output with show_generator_output",
-            train.met and shows,
-            f"{train.evidence}; {'calls' if shows else 'does not call'} show_generator_output",
-        )
-    )
+    train_code = getattr(namespace.get("train"), "__code__", None)
+    shows = "show_generator_output" in getattr(train_code, "co_names", ())
+    items += [_function_item(name, results, shows) for name in FUNCTIONS]
     values = {name: namespace.get(name) for name in RANGES}
-    outside = [
-        f"{name} = {value!r} (reviewed {low} to {high})"
-        for name, value in values.items()
-        for low, high in [RANGES[name]]
-        if not isinstance(value, (int, float)) or not low <= value <= high
-    ]
-    items.append(
-        Item(
-            "The hyperparameters are set to reasonable numbers",
-            not outside,
-            "; ".join(outside)
-            if outside
-            else ", ".join(f"{name} = {value}" for name, value in values.items()),
-        )
-    )
+    outside = rubric.hyperparameters_outside(values)
+    shown = ", ".join(f"{name} = {value}" for name, value in values.items())
+    items.append(Item(rubric.HYPERPARAMETERS_TITLE, not outside, "; ".join(outside) or shown))
     items.append(_digits_item(namespace.get("mnist_history")))
     items.append(_faces_item(namespace.get("celeba_history")))
     return items
@@ -128,35 +99,34 @@ def _last_quality(history) -> dict | None:
 
 
 def _digits_item(history) -> Item:
-    rubric = "The MNIST samples look like handwritten digits"
     scores = _last_quality(history)
     if scores is None:
-        return Item(rubric, False, "no MNIST epoch was measured: train on MNIST to the end of an epoch")
-    share, confidence = scores["fd_of_noise"], scores["confidence"]
+        return Item(
+            rubric.DIGITS_TITLE, False, "no MNIST epoch was measured: train on MNIST to the end of an epoch"
+        )
+    figures = scores | {"rarest": min(scores["classes"])}
+    reference = band.sentence(band.load(), scores)
     return Item(
-        rubric,
-        share <= DIGITS_MOST_FD_OF_NOISE and confidence >= DIGITS_LEAST_CONFIDENCE,
-        f"after epoch {scores['epoch']}: FD {share:.1%} of the noise floor (at most "
-        f"{DIGITS_MOST_FD_OF_NOISE:.0%}), mean confidence {confidence:.3f} (at least "
-        f"{DIGITS_LEAST_CONFIDENCE}), rarest digit {min(scores['classes']):.1%}"
-        + (f". {reference}" if (reference := band.sentence(band.load(), scores)) else ""),
+        rubric.DIGITS_TITLE,
+        rubric.look_like_digits(figures),
+        f"after epoch {scores['epoch']}: {rubric.digit_figures(figures)}"
+        + (f". {reference}" if reference else ""),
     )
 
 
 def _faces_item(history) -> Item:
-    rubric = "The CelebA samples look like faces"
     scores = _last_quality(history)
     if scores is None:
         return Item(
-            rubric, False, "no CelebA epoch was measured: place CelebA (see Get the data) and train on it"
+            rubric.FACES_TITLE,
+            False,
+            "no CelebA epoch was measured: place CelebA (see Get the data) and train on it",
         )
-    share = scores["fd_of_noise"]
     return Item(
-        rubric,
-        share <= FACES_MOST_FD_OF_NOISE,
-        f"after epoch {scores['epoch']}: FD {share:.1%} of the noise floor in random features (at most "
-        f"{FACES_MOST_FD_OF_NOISE:.0%} suggests faces). Advice, not a rule: that line has not been "
-        "calibrated on real CelebA faces yet, so look at the samples above and judge them yourself",
+        rubric.FACES_TITLE,
+        rubric.faces_within(scores),
+        f"after epoch {scores['epoch']}: {rubric.face_figures(scores)}. Advice, not a rule: that line has "
+        "not been calibrated on real CelebA faces yet, so look at the samples above and judge them yourself",
         advice=True,
     )
 

@@ -5,7 +5,7 @@ import re
 
 import numpy as np
 import pytest
-from conftest import digits, mnist_archives
+from helpers.archives import digits, mnist_archives
 
 from benchmarks import (
     confidence_spread,

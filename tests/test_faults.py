@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ArrayData
+from helpers.archives import ArrayData
 from PIL import Image
 from werkzeug import Response
 
@@ -55,7 +55,7 @@ def test_kill_9_while_a_checkpoint_is_saved_then_the_next_run_sweeps_and_resumes
         import numpy as np
         import tensorflow.compat.v1 as tf
         from harness import checkpoints, project, training
-        from tests.conftest import ArrayData
+        from tests.helpers.archives import ArrayData
 
         notebook = project.load_functions()
         saves = []
@@ -70,8 +70,9 @@ def test_kill_9_while_a_checkpoint_is_saved_then_the_next_run_sweeps_and_resumes
         tf.train.Saver.save = save_then_die
         data = np.random.default_rng(0).uniform(-0.5, 0.5, (32, 28, 28, 1)).astype(np.float32)
         store = checkpoints.CheckpointStore({str(tmp_path / "checkpoints")!r})
-        run = training.Run("digits", ArrayData(data), epochs=2, batch_size=8, z_dim=16, store=store,
-                           settings=checkpoints.settings_of(notebook), verbose=False)
+        quiet = training.Progress(verbose=False)
+        saving = training.Checkpointing(store, checkpoints.settings_of(notebook))
+        run = training.Run("digits", ArrayData(data), epochs=2, batch_size=8, z_dim=16, parts=[quiet, saving])
         with tf.Graph().as_default(), run:
             notebook["train"](2, 8, 16, 0.0005, 0.5, run.get_batches, run.data_shape, "L")
         """,
@@ -262,9 +263,12 @@ def test_an_unreadable_checkpoint_is_a_checkpoint_error_naming_the_folder(notebo
             epochs=1,
             batch_size=8,
             z_dim=16,
-            store=checkpoints.CheckpointStore(tmp_path),
-            settings=checkpoints.settings_of(notebook),
-            verbose=False,
+            parts=[
+                training.Progress(verbose=False),
+                training.Checkpointing(
+                    checkpoints.CheckpointStore(tmp_path), checkpoints.settings_of(notebook)
+                ),
+            ],
         )
         with tf.Graph().as_default(), run:
             notebook["train"](1, 8, 16, 0.0005, 0.5, run.get_batches, run.data_shape, "L")
@@ -456,7 +460,7 @@ def test_a_full_disk_at_a_checkpoint_keeps_the_last_one_and_the_rerun_resumes_fr
         from pathlib import Path
         from harness import atomic, checkpoints, project, training
         from harness.messages import in_full
-        from tests.conftest import ArrayData
+        from tests.helpers.archives import ArrayData
 
         ballast = Path(DISK) / "ballast"
         ballast.write_bytes(bytes({size}))
@@ -465,8 +469,9 @@ def test_a_full_disk_at_a_checkpoint_keeps_the_last_one_and_the_rerun_resumes_fr
 
         def train_two_epochs():
             store = checkpoints.CheckpointStore(Path(DISK) / "checkpoints")
-            run = training.Run("digits", data, epochs=2, batch_size=8, z_dim=16, store=store,
-                               settings=checkpoints.settings_of(notebook), verbose=False)
+            saving = training.Checkpointing(store, checkpoints.settings_of(notebook))
+            run = training.Run("digits", data, epochs=2, batch_size=8, z_dim=16,
+                               parts=[training.Progress(verbose=False), saving])
             with tf.Graph().as_default(), run:
                 notebook["train"](2, 8, 16, 0.0005, 0.5, run.get_batches, run.data_shape, "L")
             return run
@@ -505,8 +510,14 @@ def train_digits(notebook, data, folder: Path, epochs: int) -> training.Run:
 
     store = checkpoints.CheckpointStore(folder)
     settings = checkpoints.settings_of(notebook)
+    saving = training.Checkpointing(store, settings)
     run = training.Run(
-        "digits", data, epochs=epochs, batch_size=8, z_dim=16, store=store, settings=settings, verbose=False
+        "digits",
+        data,
+        epochs=epochs,
+        batch_size=8,
+        z_dim=16,
+        parts=[training.Progress(verbose=False), saving],
     )
     with tf.Graph().as_default(), run:
         notebook["train"](epochs, 8, 16, 0.0005, 0.5, run.get_batches, run.data_shape, "L")

@@ -6,7 +6,16 @@ import socket
 
 import numpy as np
 import pytest
-from conftest import CELEBA_SIZE, gzip_bytes, idx_images, idx_labels, jpeg_bytes, leftovers, sha256, zip_bytes
+from helpers.archives import (
+    CELEBA_SIZE,
+    gzip_bytes,
+    idx_images,
+    idx_labels,
+    jpeg_bytes,
+    leftovers,
+    sha256,
+    zip_bytes,
+)
 from PIL import Image
 from werkzeug import Response
 

@@ -27,7 +27,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import digits, gzip_bytes, idx_images, idx_labels, serving, shortened
+from helpers.archives import digits, gzip_bytes, idx_images, idx_labels
+from helpers.notebooks import serving, shortened
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbconvert import HTMLExporter

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import fill_exercises, refusing_celeba, run, serving_mnist, shortened
+from helpers.notebooks import fill_exercises, refusing_celeba, run, serving_mnist, shortened
 from nbclient.exceptions import CellExecutionError
 
 import problem_unittests

@@ -13,7 +13,8 @@ import re
 import nbformat
 import numpy as np
 import pytest
-from conftest import faces_archive, refusing_celeba, run, serving, serving_mnist
+from helpers.archives import faces_archive
+from helpers.notebooks import refusing_celeba, run, serving, serving_mnist
 from nbclient import NotebookClient
 from PIL import Image
 

@@ -6,12 +6,12 @@ import zipfile
 import pytest
 
 import submission
-from harness import self_review
+from harness import rubric, self_review
 
 
 def executed_with(tmp_path, items):
     """A project folder with the required files and an executed notebook holding ``items``."""
-    for name in (*self_review.FILES, self_review.REPORT):
+    for name in (*rubric.FILES, rubric.REPORT):
         (tmp_path / name).write_text(f"contents of {name}")
     review = {"output_type": "display_data", "metadata": {}, "data": {self_review.REVIEW_MIME: items}}
     notebook = {"cells": [{"cell_type": "code", "source": "", "outputs": [review]}]}
@@ -25,7 +25,7 @@ def test_the_zip_holds_exactly_what_the_project_asks_for(tmp_path):
     written = submission.pack(folder)
 
     with zipfile.ZipFile(written) as bundle:
-        assert sorted(bundle.namelist()) == sorted([*self_review.FILES, self_review.REPORT])
+        assert sorted(bundle.namelist()) == sorted([*rubric.FILES, rubric.REPORT])
         assert bundle.read(self_review.NOTEBOOK) == (folder / self_review.EXECUTED).read_bytes()
 
 

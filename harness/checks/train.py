@@ -15,7 +15,7 @@ import tensorflow.compat.v1 as tf
 
 from harness.checks.common import RNG_SEED, call, require
 from harness.evidence import Evidence, EvidenceError, name_of
-from harness.training import Run
+from harness.training import Drawing, Film, Progress, Run, WeightAverage
 
 CASES = ((2, 8, 16),)  # (epochs, batch size, z_dim).
 # How alike a replayed training's change of the weights must be to the recorded one (cosine): a
@@ -117,16 +117,17 @@ def _sampler(namespace, channels):
 def _train_once(train, case, on_batch):
     """Calls ``train`` as the notebook's training cells do, on ``data()`` told to ``on_batch``."""
     epochs, batch_size, z_dim = case
+    sampler = _sampler(getattr(train, "__globals__", {}), 1)
     run = Run(
         "check",
         _RandomImages(data(), on_batch),
         epochs=epochs,
         batch_size=batch_size,
         z_dim=z_dim,
-        sampler=_sampler(getattr(train, "__globals__", {}), 1),
-        show_every=2,
-        film_size=4,
-        verbose=False,
+        parts=[
+            Progress(verbose=False),
+            *([Drawing(sampler), WeightAverage(0.999), Film(every=2, size=4)] if sampler else []),
+        ],
     )
     description = f"train({epochs}, {batch_size}, {z_dim}, 0.0005, 0.5, get_batches, data_shape, 'L')"
     arguments = (epochs, batch_size, z_dim, 0.0005, 0.5, run.get_batches, run.data_shape, "L")

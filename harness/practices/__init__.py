@@ -16,18 +16,18 @@ from harness.practices.diagnosis import Diagnosis, diagnose
 from harness.practices.networks import discriminator_notes, generator_notes, size_notes
 from harness.practices.note import Note
 from harness.practices.objectives import loss_notes, optimizer_notes
-from harness.practices.ranges import HYPERPARAMETERS, hyperparameter_notes
+from harness.practices.ranges import REASONS, hyperparameter_notes
 from harness.practices.train import feed_notes, frequency_notes
 
-__all__ = ["HYPERPARAMETERS", "Diagnosis", "Note", "diagnose", "notes_on", "show_diagnosis"]
+__all__ = ["REASONS", "Diagnosis", "Note", "diagnose", "notes_on", "show_diagnosis"]
 # The training runs of the notebook, by the name of their history.
 RUNS = {"mnist_history": "MNIST training", "celeba_history": "CelebA training"}
 
 
-def notes_on(namespace: dict) -> list[Note]:
+def notes_on(namespace: dict, train_feeds: dict | None = None) -> list[Note]:
     """The notes on the learner's networks, losses, optimizers, ``train`` and hyperparameters in
-    ``namespace`` (the notebook's globals: its functions, ``problem_unittests`` whose check of
-    ``train`` recorded what it feeds, and the training runs' histories, each diagnosed).
+    ``namespace`` (the notebook's globals: its functions, and the training runs' histories, each
+    diagnosed), and on what ``train`` fed as its check recorded it (``Outcomes.train_feeds``).
 
     A function that is missing or cannot be built gets no note: its check says what is wrong.
     """
@@ -43,8 +43,7 @@ def notes_on(namespace: dict) -> list[Note]:
         if all(callable(namespace.get(name)) for name in names):
             with contextlib.suppress(Exception):  # The function's check says what is wrong with it.
                 notes += reader(*(namespace[name] for name in names))
-    checks = namespace.get("problem_unittests")
-    notes += feed_notes(getattr(checks, "TRAIN_FEEDS", {}))
+    notes += feed_notes(train_feeds or {})
     notes += frequency_notes(namespace.get("mnist_history") or namespace.get("celeba_history"))
     notes += hyperparameter_notes(namespace)
     for history, subject in RUNS.items():

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from harness.practices.ranges import HYPERPARAMETERS
+from harness.rubric import RANGES, in_range
 
 # Samples that fall short (the self-review's lines): digits, then faces (in random features).
 SHORT_FD_OF_NOISE = {"digits": 0.10, "faces": 0.30}
@@ -120,9 +120,9 @@ def _first(settings: dict) -> str:
         ("learning_rate", "a learning rate of {low:g} to {high:g}"),
         ("beta1", "Adam's beta1 of about 0.5"),
     ):
-        low, high, _ = HYPERPARAMETERS[name]
+        low, high = RANGES[name]
         value = settings.get(name)
-        if isinstance(value, (int, float)) and not low <= value <= high:
+        if isinstance(value, int | float) and not in_range(name, value):
             advice.append(f"{words.format(low=low, high=high)} (yours is {value:g})")
     return " and ".join(advice) + "; then " if advice else ""
 

@@ -26,10 +26,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-# A worker started by `dask worker` runs this module first: the digit classifier is built with
-# tf.compat.v1.layers, the legacy Keras, chosen before TensorFlow loads.
-os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
-
 from harness import atomic
 from harness.review import render, retraining, sandbox, summary, unpack
 from harness.review.draft import Review, draft

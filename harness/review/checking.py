@@ -25,7 +25,7 @@ from harness.practices.note import Note
 from harness.review import judging, learner, retraining, sandbox
 from harness.review.code import LearnerCode
 from harness.review.worker import EVIDENCE, FAILED
-from harness.self_review import FUNCTIONS
+from harness.rubric import FUNCTIONS
 
 # How Python runs the worker: -P keeps the scratch folder (which the learner's code may write) off
 # the import path; the project's modules come from PYTHONPATH.

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from harness import exercise
 from harness.project import EXERCISE, tags
-from harness.self_review import FUNCTIONS, RANGES
+from harness.rubric import FUNCTIONS, RANGES
 
 HYPERPARAMETERS = tuple(RANGES)
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)

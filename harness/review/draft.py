@@ -4,7 +4,7 @@
 (``code``) and checks them again with our checks in a sandbox (``checking``), reads the quality
 the notebook and its report give (``figures``), measures the last samples again where the
 reviewer's data folder has the digit classifier (``samples``), and puts it all in the rubric's
-sections (``rubric``). A submission that tries to escape its folder is not reviewed further.
+sections (``sections``). A submission that tries to escape its folder is not reviewed further.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from pathlib import Path
 import nbformat
 
 from harness.quiet import native_log_lines_hidden
-from harness.review import checking, figures, retraining, rubric, samples, sandbox
+from harness.review import checking, figures, retraining, samples, sandbox, sections
 from harness.review.code import learner_code
 from harness.review.unpack import HostileSubmission, unpack
-from harness.self_review import FILES, NOTEBOOK
+from harness.rubric import FILES
 
 _TAG = re.compile(r"<[^>]*>")
 _MOST_REPORT_BYTES = 64 * 2**20
@@ -43,7 +43,7 @@ class Review:
     """
 
     name: str
-    sections: list[rubric.Section] = field(default_factory=list)
+    sections: list[sections.Section] = field(default_factory=list)
     protection: str = ""
     refused: str | None = None
     seconds: float = 0.0
@@ -80,42 +80,42 @@ def draft(
 
 def _sections(
     files: Path, scratch: Path, data_dir: Path, limits: sandbox.Limits, training: retraining.Training | None
-) -> list[rubric.Section]:
-    notebooks = sorted(files.rglob("*.ipynb"), key=lambda path: (path.name != NOTEBOOK, str(path)))
+) -> list[sections.Section]:
+    notebooks = sorted(files.rglob("*.ipynb"), key=lambda path: (path.name != FILES[0], str(path)))
     reports = sorted(files.rglob("*.html"))
     sections = [_files_section(files, notebooks, reports)]
     notebook = _read(notebooks[0]) if notebooks else None
     if notebook is None:
         reason = "There is no notebook to review." if not notebooks else "The notebook cannot be read."
-        return [*sections, rubric.Section(reason, rubric.REQUIRES, "Submit the executed notebook.")]
+        return [*sections, sections.Section(reason, sections.REQUIRES, "Submit the executed notebook.")]
     code = learner_code(notebook)
     checked = checking.check(code, scratch, limits, training)
-    sections += rubric.function_sections(checked, code)
-    sections.append(rubric.hyperparameters_section(code, checked.notes))
+    sections += sections.function_sections(checked, code)
+    sections.append(sections.hyperparameters_section(code, checked.notes))
     return sections + _quality_sections(notebook, reports, data_dir, _trained(checked, training, data_dir))
 
 
-def _files_section(files: Path, notebooks: list[Path], reports: list[Path]) -> rubric.Section:
+def _files_section(files: Path, notebooks: list[Path], reports: list[Path]) -> sections.Section:
     present = {path.name for path in files.rglob("*") if path.is_file()}
-    missing = [name for name in FILES if name not in present] + ([] if reports else [rubric.REPORT])
-    if notebooks and NOTEBOOK in missing:
-        missing.remove(NOTEBOOK)  # A notebook under another name is still the notebook.
-    return rubric.files_section(missing)
+    missing = [name for name in FILES if name not in present] + ([] if reports else [sections.REPORT_LABEL])
+    if notebooks and FILES[0] in missing:
+        missing.remove(FILES[0])  # A notebook under another name is still the notebook.
+    return sections.files_section(missing)
 
 
 def _quality_sections(
     notebook, reports: list[Path], data_dir: Path, trained: dict | None
-) -> list[rubric.Section]:
+) -> list[sections.Section]:
     """The digits and faces sections: the figures reported, the report's, the samples measured again."""
     reported, diagnoses = figures.reported_quality(notebook), figures.reported_diagnoses(notebook)
     in_report = figures.quality_in([_report_text(reports[0])]) if reports else {}
     grids = samples.last_grids(notebook)
     measured = _measured(grids.get("digits"), data_dir)
-    digits = rubric.digits_section(
+    digits = sections.digits_section(
         _last(reported, "digits"), _last(in_report, "digits"), measured, diagnoses.get("digits"), trained
     )
     faces_picture = samples.picture(grids["faces"]) if "faces" in grids else ""
-    faces = rubric.faces_section(
+    faces = sections.faces_section(
         _last(reported, "faces"), _last(in_report, "faces"), diagnoses.get("faces"), faces_picture
     )
     return [digits, faces]

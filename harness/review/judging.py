@@ -24,7 +24,7 @@ from harness.practices.note import Note
 from harness.practices.train import feed_notes
 from harness.review import sandbox
 from harness.review.worker import MOST_EVIDENCE_BYTES
-from harness.self_review import FUNCTIONS
+from harness.rubric import FUNCTIONS
 
 JUDGE = ["-P", "-m", "harness.review.judging"]
 UNVERIFIED = "could not be verified"

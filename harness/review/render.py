@@ -7,7 +7,7 @@ import html
 import re
 
 from harness.review.draft import Review
-from harness.review.rubric import BY_EYE, MEETS, REQUIRES
+from harness.review.sections import BY_EYE, MEETS, REQUIRES
 
 _MARKS = {MEETS: "✅", REQUIRES: "❌", BY_EYE: "👀"}
 # In HTML the verdicts are coloured words: emoji fonts are not on every reviewer's machine.

@@ -42,7 +42,6 @@ SYSTEM = tuple(
 # The project's files the worker and the judge import; not its notebook, tests, docs or data.
 PROJECT_MODULES = ("harness", "helper.py", "problem_unittests.py")
 SETTINGS = {
-    "TF_USE_LEGACY_KERAS": "1",
     "TF_CPP_MIN_LOG_LEVEL": "3",
     "CUDA_VISIBLE_DEVICES": "",  # The checks are small: the CPU, and no device files needed.
     "PYTHONDONTWRITEBYTECODE": "1",

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from harness import atomic
 from harness.review.draft import Review
-from harness.review.rubric import BY_EYE, MEETS, REQUIRES
+from harness.review.sections import BY_EYE, MEETS, REQUIRES
 
 __all__ = ["FAILED", "Row", "read", "row_of", "write"]
 

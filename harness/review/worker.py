@@ -31,7 +31,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from harness.review import learner, sandbox
-from harness.self_review import FUNCTIONS
+from harness.rubric import FUNCTIONS
 
 EVIDENCE = "evidence"
 MOST_EVIDENCE_BYTES = 512 * 2**20  # Far more than the six functions' graphs and a short training.

@@ -127,7 +127,7 @@ class MovingAverage:
 
 
 class WeightAverage(Part):
-    """Keeps the moving average of the generator's weights, and has ``drawing`` draw with it.
+    """Keeps the moving average of the generator's weights, and has the run's ``Drawing`` draw with it.
 
     The average is updated every ``EVERY`` steps, and brought up to the present step before
     anything draws with it and at the end of each epoch (so checkpoints saved then hold it as of
@@ -135,22 +135,24 @@ class WeightAverage(Part):
     checkpoints keep them and a resumed run restores them.
     """
 
-    def __init__(self, decay: float, drawing: Drawing, every: int = EVERY) -> None:
+    ORDER = 30  # After the drawing is built, before anything draws.
+
+    def __init__(self, decay: float, every: int = EVERY) -> None:
         """Describes the average; it is made once ``train``'s session is found.
 
         Args:
             decay: ``MovingAverage``'s decay, e.g. 0.999.
-            drawing: The part that draws; it draws with the average once there is one.
             every: Steps between two updates; 1 updates after every step.
         """
-        self.decay, self.drawing, self.every = decay, drawing, every
+        self.decay, self.every = decay, every
         self.average: MovingAverage | None = None
         self._since = 0  # The step the average was last brought up to.
 
     def on_attach(self, run) -> None:
         import tensorflow.compat.v1 as tf
 
-        if not self.drawing.ready:
+        drawing = run.part(Drawing)
+        if drawing is None or not drawing.ready:
             return
         variables = [v for v in tf.trainable_variables() if v.op.name.startswith("generator/")]
         if not variables:
@@ -161,7 +163,7 @@ class WeightAverage(Part):
             return
         self.average = MovingAverage(variables, self.decay)
         self.average.start(run.session)
-        self.drawing.averaged = lambda: self._swapped_in(run)
+        drawing.averaged = lambda: self._swapped_in(run)
 
     def on_epoch_begin(self, run, epoch: int, batches: int) -> None:
         self._since = run.step  # Up to date: a fresh run, the last epoch's end, or a checkpoint's step.

@@ -13,12 +13,14 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 
 from harness import atomic
 from harness.checkpoints import CheckpointError, CheckpointStore
 from harness.messages import in_full
+from harness.training.averaging import WeightAverage
 from harness.training.divergence import TrainingDiverged, diverged
 from harness.training.part import Part
 
@@ -35,18 +37,35 @@ class Checkpointing(Part):
         saved_step: The step of the last checkpoint saved or resumed, or None.
     """
 
-    def __init__(self, store: CheckpointStore, save_minutes: float | None = 5.0) -> None:
+    ORDER = 90  # Last: it saves what every other part gathered.
+
+    def __init__(
+        self, store: CheckpointStore, settings: dict | None = None, save_minutes: float | None = 5.0
+    ) -> None:
         """Describes the checkpoints.
 
         Args:
             store: Where checkpoints are saved and resumed from.
+            settings: What makes this run this run (``checkpoints.settings_of``): a checkpoint is
+                resumed only by a run with the same settings (and the same name, epochs, batch
+                size, seed and weight average, which the run gives).
             save_minutes: Also save whenever this many minutes passed since the last save, so
                 that a crash or a kill loses at most that much; None for epoch ends only.
         """
-        self.store, self.save_minutes = store, save_minutes
+        self.store, self.settings, self.save_minutes = store, settings or {}, save_minutes
         self._saver = self.saved_step = None
         self._variables = []
         self._saved_at = time.monotonic()
+
+    def run_settings(self, run) -> dict:
+        """The settings a checkpoint of ``run`` is saved under and found by."""
+        average = run.part(WeightAverage)
+        shape = {"run": run.name, "epochs": run.epochs, "batch_size": run.batch_size, "seed": run.seed}
+        return {**self.settings, **shape, "average": average.decay if average is not None else None}
+
+    def folder(self, run) -> Path:
+        """The run's folder of checkpoints (and of what other parts keep beside them)."""
+        return self.store.run_folder(run.name, self.run_settings(run))
 
     def on_attach(self, run) -> None:
         import tensorflow.compat.v1 as tf
@@ -94,7 +113,8 @@ class Checkpointing(Part):
                 (arrays if isinstance(value, np.ndarray) else state)[key] = value
         try:
             with _stops_held_back(run):
-                saved = self.store.save(run.name, run.settings, run.session, self._saver, state, arrays)
+                settings = self.run_settings(run)
+                saved = self.store.save(run.name, settings, run.session, self._saver, state, arrays)
                 run.checkpoint = saved
                 self.saved_step, self._saved_at = run.step, time.monotonic()
         except atomic.DiskFullError as error:
@@ -109,7 +129,7 @@ class Checkpointing(Part):
                 raise diverged(run, f"A value of the networks, {variable.op.name}, became NaN or infinite")
 
     def _resume(self, run) -> None:
-        checkpoint, reason = self.store.find(run.name, run.settings)
+        checkpoint, reason = self.store.find(run.name, self.run_settings(run))
         if reason:
             run.note(reason)
         if checkpoint is None:

@@ -26,16 +26,17 @@ class Drawing(Part):
             ``WeightAverage.swapped_in``; set by the part that keeps it.
     """
 
-    def __init__(self, sampler, z_dim: int) -> None:
+    ORDER = 20  # Before the parts that draw with it.
+
+    def __init__(self, sampler) -> None:
         """Describes the drawing; nothing is built until ``train``'s session is found.
 
         Args:
             sampler: ``sampler(z)`` builds the generator's images in inference mode for the noise
-                placeholder ``z``, e.g. ``lambda z: generator(z, 1, is_train=False)``; None to draw
-                nothing (no film, no quality measure).
-            z_dim: The noise size.
+                placeholder ``z`` (the run's ``z_dim`` wide), e.g. ``lambda z: generator(z, 1,
+                is_train=False)``.
         """
-        self.sampler, self.z_dim = sampler, z_dim
+        self.sampler = sampler
         self.averaged = contextlib.nullcontext
         self._run = self._z = self._images = None
 
@@ -47,11 +48,9 @@ class Drawing(Part):
     def on_attach(self, run) -> None:
         import tensorflow.compat.v1 as tf
 
-        if self.sampler is None:
-            return
         self._run = run
         try:
-            self._z = tf.placeholder(tf.float32, (None, self.z_dim), name="run_z")
+            self._z = tf.placeholder(tf.float32, (None, run.z_dim), name="run_z")
             self._images = self.sampler(self._z)
         except Exception as error:  # The learner's generator: a note, never a crash.
             run.note(f"{run.name}: no film or quality measure: {one_line(error)}")

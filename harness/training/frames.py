@@ -18,20 +18,25 @@ class Film(Part):
         steps: The step of each frame.
     """
 
-    def __init__(self, drawing: Drawing, z: np.ndarray, image_mode: str, every: int = 100, show=None) -> None:
-        """Describes the film; nothing is drawn until ``train`` trains.
+    ORDER = 40  # After the average, which it draws with.
+
+    def __init__(self, every: int = 100, show=None, size: int = 25) -> None:
+        """Describes the film; nothing is drawn until ``train`` trains (with the run's ``Drawing``).
 
         Args:
-            drawing: The part that draws the generator's images.
-            z: The film's noise vectors, the same in every frame (a square number fills the grid).
-            image_mode: ``'L'`` or ``'RGB'``.
             every: Steps between two frames.
             show: ``show(grid, caption)`` shows the frame at each epoch's end (``film.show_grid``);
                 None to show none.
+            size: Noise vectors in the film, the same in every frame, drawn from the run's seed
+                (a square number fills the grid).
         """
-        self.drawing, self.z, self.image_mode, self.every, self.show = drawing, z, image_mode, every, show
+        self.every, self.show, self.size = every, show, size
         self.frames: list[np.ndarray] = []
         self.steps: list[int] = []
+        self.z = None
+
+    def on_train_begin(self, run) -> None:
+        self.z = np.random.default_rng(run.seed).uniform(-1, 1, (self.size, run.z_dim))
 
     def on_batch_end(self, run) -> None:
         if run.step % self.every == 0:
@@ -47,12 +52,13 @@ class Film(Part):
     def _draw(self, run) -> None:
         if self.steps[-1:] == [run.step]:
             return
-        images = self.drawing.draw(self.z)
+        drawing = run.part(Drawing)
+        images = drawing.draw(self.z) if drawing is not None else None
         if images is None:
             return
         if not np.all(np.isfinite(images)):
             raise diverged(run, "The generator's output became NaN or infinite")
-        self.frames.append(np.asarray(images_square_grid(images, self.image_mode)))
+        self.frames.append(np.asarray(images_square_grid(images, run.image_mode)))
         self.steps.append(run.step)
 
     def state(self) -> dict:

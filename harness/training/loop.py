@@ -2,7 +2,7 @@
 
 The notebook calls ``train`` with the original project's signature and nothing more::
 
-    run = training.Run("mnist", dataset, epochs=2, batch_size=32, z_dim=100, sampler=...)
+    run = training.Run("mnist", dataset, epochs=2, batch_size=32, z_dim=100, parts=[Drawing(...), ...])
     with tf.Graph().as_default(), run:
         returned = train(2, 32, 100, 0.0005, 0.5, run.get_batches, run.data_shape, "L")
     history = run.history(returned)
@@ -28,17 +28,13 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator, Sequence
+from typing import TypeVar
 
 import numpy as np
 
-from harness.checkpoints import CheckpointStore
 from harness.messages import show_briefly
-from harness.training.averaging import WeightAverage
 from harness.training.checkpointing import Checkpointing
 from harness.training.divergence import TrainingDiverged
-from harness.training.drawing import Drawing
-from harness.training.frames import Film
-from harness.training.measure import Measure
 from harness.training.memory import OutOfMemory, out_of_memory
 from harness.training.part import Part
 from harness.training.progress import Progress
@@ -46,6 +42,7 @@ from harness.training.showing import Showing
 from harness.training.weights import TrainedWeights
 
 __all__ = ["Run"]
+P = TypeVar("P", bound=Part)
 
 
 class Run:
@@ -70,20 +67,9 @@ class Run:
         epochs: int,
         batch_size: int,
         z_dim: int,
-        sampler=None,
-        max_batches: int | None = None,
-        store: CheckpointStore | None = None,
-        settings: dict | None = None,
-        judge=None,
-        quality_samples: int = 10_000,
-        show_every: int = 100,
-        film_size: int = 25,
-        seed: int = 0,
-        verbose: bool = True,
-        show=None,
-        save_minutes: float | None = 5.0,
-        average: float | None = 0.999,
         parts: Sequence[Part] = (),
+        max_batches: int | None = None,
+        seed: int = 0,
     ) -> None:
         """Describes the run; nothing happens until ``train`` iterates ``get_batches``.
 
@@ -94,61 +80,40 @@ class Run:
             epochs: The epoch count ``train`` is given.
             batch_size: The batch size ``train`` is given.
             z_dim: The noise size ``train`` is given.
-            sampler: ``sampler(z)`` builds the generator's images in inference mode for the
-                noise placeholder ``z``, e.g. ``lambda z: generator(z, 1, is_train=False)``;
-                None for no film and no quality measure.
+            parts: What the run does besides counting, as Keras's ``fit`` takes callbacks: a
+                ``Progress`` (the bar and the losses read), ``Drawing`` (the generator's samples),
+                ``WeightAverage``, ``Film``, ``Measure``, ``Checkpointing``... Each is told of
+                the events in its kind's ``ORDER`` (the average before anything draws,
+                checkpoints last); a part that needs another's work asks ``run.part(Kind)``. A
+                ``Progress``, ``Showing`` and ``TrainedWeights`` are added when not given.
             max_batches: At most this many batches per epoch; None for all.
-            store: Where checkpoints are saved and resumed from; None for none.
-            settings: What makes this run this run (``checkpoints.settings_of``); a checkpoint
-                is resumed only by a run with the same settings.
-            judge: A ``quality`` judge that measures samples at the end of each epoch.
-            quality_samples: Samples drawn for each measurement.
-            show_every: Steps between two frames of the film.
-            film_size: Noise vectors in the film (a square number shows as a full grid).
             seed: Seed of Python's, NumPy's and TensorFlow's (the graph's) random numbers while
-                train runs, of the film's noise vectors and of the measured samples.
-            verbose: Show a progress bar for each epoch, and the notes.
-            show: ``show(grid, caption)`` shows the film's frame at the end of each epoch, e.g.
-                ``film.show_grid``; None to show none.
-            save_minutes: Also save a checkpoint whenever this many minutes passed since the
-                last one; None for epoch ends only.
-            average: The decay of the moving average of the generator's weights that the film,
-                the quality measure, ``samples.npy`` and ``restore_into`` draw with; None to
-                draw with the weights of the last step.
-            parts: More parts, told of the events after the standard ones (checkpoints last).
+                train runs, and of the noise the parts draw with.
 
         Raises:
             ValueError: A count is not a whole number in its range.
         """
         self.name, self.data, self.epochs, self.batch_size, self.z_dim = name, data, epochs, batch_size, z_dim
         self.data_shape = _data_shape(data.shape, epochs, batch_size, z_dim, max_batches)
-        self.image_mode = data.image_mode
-        self.seed, self.verbose, self.store = seed, verbose, store
-        self.settings = {
-            **(settings or {}),
-            **{"run": name, "epochs": epochs, "batch_size": batch_size, "seed": seed, "average": average},
-        }
+        self.image_mode, self.seed = data.image_mode, seed
         self.step = self.epoch = self.batch_in_epoch = 0
         self.session = self.checkpoint = None
         self.notes: list[str] = []
         self.stdout = sys.stdout
         self._calls = 0
         self._sigterm = None
-        drawing = Drawing(sampler, z_dim)
-        film_z = np.random.default_rng(seed).uniform(-1, 1, (film_size, z_dim))
-        self._weights = TrainedWeights(drawing)
-        # The order the parts are told in: the average before anything draws, checkpoints last.
-        self.parts: list[Part] = [
-            Progress(verbose),
-            Showing(),
-            drawing,
-            *([WeightAverage(average, drawing)] if average is not None else []),
-            Film(drawing, film_z, data.image_mode, show_every, show),
-            Measure(drawing, judge, quality_samples, seed),
-            self._weights,
-            *parts,
-            *([Checkpointing(store, save_minutes)] if store is not None else []),
-        ]
+        given = list(parts)
+        given += [kind() for kind in (Progress, Showing, TrainedWeights) if not _has(given, kind)]
+        self.parts: list[Part] = sorted(given, key=lambda part: part.ORDER)
+
+    def part(self, kind: type[P]) -> P | None:
+        """The run's part of kind ``kind``, or None: how a part finds another's work."""
+        return next((part for part in self.parts if isinstance(part, kind)), None)
+
+    @property
+    def verbose(self) -> bool:
+        """Whether the run shows its progress and its notes."""
+        return self.part(Progress).verbose
 
     def __enter__(self) -> Run:
         import tensorflow.compat.v1 as tf
@@ -177,7 +142,8 @@ class Run:
 
     def _saved_step(self) -> int | None:
         """The step of the last checkpoint saved or resumed, or None."""
-        return next((part.saved_step for part in self.parts if isinstance(part, Checkpointing)), None)
+        checkpointing = self.part(Checkpointing)
+        return checkpointing.saved_step if checkpointing is not None else None
 
     def note(self, text: str) -> None:
         """Prints a one-line note, once, past the loss reader."""
@@ -259,7 +225,7 @@ class Run:
     @property
     def trained(self) -> bool:
         """Whether the run has a trained generator to draw with (it finished an epoch, or resumed one)."""
-        return bool(self._weights.weights)
+        return bool(self.part(TrainedWeights).weights)
 
     def restore_into(self, session) -> None:
         """Loads the trained generator's weights (their moving average, if one is kept) into the
@@ -268,7 +234,11 @@ class Run:
         Raises:
             CheckpointError: The run has no trained weights: it did not finish an epoch.
         """
-        self._weights.restore_into(self, session)
+        self.part(TrainedWeights).restore_into(self, session)
+
+
+def _has(parts: list[Part], kind: type) -> bool:
+    return any(type(part) is kind for part in parts)
 
 
 def _interrupt(signum, frame) -> None:

@@ -6,6 +6,7 @@ import numpy as np
 from tqdm import tqdm
 
 from harness import atomic
+from harness.training.checkpointing import Checkpointing
 from harness.training.drawing import Drawing
 from harness.training.part import Part
 
@@ -14,35 +15,37 @@ SAMPLES = "samples.npy"  # The last epoch's samples, uint8, in the run's checkpo
 
 class Measure(Part):
     """Draws ``count`` samples at each epoch's end, scores them with ``judge``, and keeps the last
-    epoch's in the run's checkpoint folder for any other judge (FID tools read such arrays).
+    epoch's in the run's checkpoint folder (its ``Checkpointing``'s) for any other judge (FID
+    tools read such arrays).
 
     Attributes:
         scores: Each epoch's scores: ``{"epoch", "step", ...}`` and the judge's figures.
     """
 
-    def __init__(self, drawing: Drawing, judge=None, count: int = 10_000, seed: int = 0) -> None:
-        """Describes the measure.
+    ORDER = 50
+
+    def __init__(self, judge=None, count: int = 10_000) -> None:
+        """Describes the measure (it draws with the run's ``Drawing``, its noise from the run's
+        seed and step).
 
         Args:
-            drawing: The part that draws the generator's images.
             judge: A ``quality`` judge (``evaluate`` and ``describe``); None to keep the samples only.
             count: Samples drawn for each measurement.
-            seed: With the step, seeds the noise of the samples drawn.
         """
-        self.drawing, self.judge, self.count, self.seed = drawing, judge, count, seed
+        self.judge, self.count = judge, count
         self.scores: list[dict] = []
 
     def on_epoch_end(self, run) -> None:
-        last = run.epoch == run.epochs
-        keep = last and run.store is not None
-        if not (self.judge is not None or keep) or not self.drawing.ready:
+        drawing, checkpointing = run.part(Drawing), run.part(Checkpointing)
+        keep = run.epoch == run.epochs and checkpointing is not None
+        if not (self.judge is not None or keep) or drawing is None or not drawing.ready:
             return
-        rng = np.random.default_rng(self.seed + run.step)
-        images = self.drawing.draw(rng.uniform(-1, 1, (self.count, run.z_dim)))
+        rng = np.random.default_rng(run.seed + run.step)
+        images = drawing.draw(rng.uniform(-1, 1, (self.count, run.z_dim)))
         if images is None:
             return
         if keep:
-            self._keep(run, images)
+            self._keep(run, checkpointing.folder(run), images)
         if self.judge is None:
             return
         scores = {"epoch": run.epoch, "step": run.step, **self.judge.evaluate(images)}
@@ -50,11 +53,10 @@ class Measure(Part):
         line = f"{run.name} after epoch {run.epoch} (step {run.step}): {self.judge.describe(scores)}"
         tqdm.write(line, file=run.stdout)
 
-    def _keep(self, run, images: np.ndarray) -> None:
+    def _keep(self, run, folder, images: np.ndarray) -> None:
         pixels = np.clip(np.round((images + 1) * 127.5), 0, 255).astype(np.uint8)
         if pixels.shape[-1] == 1:
             pixels = pixels[..., 0]
-        folder = run.store.run_folder(run.name, run.settings)
         folder.mkdir(parents=True, exist_ok=True)
         with atomic.replacing(folder / SAMPLES, pixels.nbytes + 128) as temp, temp.open("wb") as stream:
             np.save(stream, pixels)

@@ -11,10 +11,13 @@ if TYPE_CHECKING:
 class Part:
     """One job of a training run (a progress bar, the film, checkpoints...), told of its events.
 
-    ``Run`` calls each part's methods in the order of its parts; a part overrides the events it
-    cares about. Everything a part gathers that a resumed run needs back goes in ``state``: JSON
-    values, or NumPy arrays (saved beside the checkpoint as ``.npy`` files).
+    ``Run`` calls each part's methods in the order of their kinds' ``ORDER`` (lower first); a part
+    overrides the events it cares about, and finds another part's work with ``run.part(Kind)``.
+    Everything a part gathers that a resumed run needs back goes in ``state``: JSON values, or
+    NumPy arrays (saved beside the checkpoint as ``.npy`` files).
     """
+
+    ORDER = 70  # After the parts that draw, before checkpoints (which save what the others gathered).
 
     def on_train_begin(self, run: Run) -> None:
         """The with-block around ``train`` starts."""

@@ -55,6 +55,8 @@ class Progress(Part):
         losses: ``{"step", "d_loss", "g_loss"}``: the finite losses read, and the step of each.
     """
 
+    ORDER = 0  # First: it reads what train prints as the batch ends.
+
     def __init__(self, verbose: bool = True) -> None:
         self.verbose = verbose
         self.losses: dict[str, list[float]] = {"step": [], "d_loss": [], "g_loss": []}

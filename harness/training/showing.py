@@ -14,19 +14,27 @@ class Showing(Part):
         steps: The steps, resumed ones included.
     """
 
+    ORDER = 10
+
     def __init__(self) -> None:
         self.steps: list[int] = []
-        self._calls = 0
+        self._shown = False
+
+    def _saw(self) -> None:
+        self._shown = True
 
     def on_train_begin(self, run) -> None:
-        self._calls = film.live_calls()
+        self._shown = False
+        film.watch(self._saw)
 
     def on_batch_end(self, run) -> None:
         # A grid shown while the batch before this one trained: train shows it before its next batch.
-        calls = film.live_calls()
-        if calls > self._calls:
+        if self._shown:
             self.steps.append(run.step)
-        self._calls = calls
+        self._shown = False
+
+    def on_train_end(self, run) -> None:
+        film.unwatch(self._saw)
 
     def state(self) -> dict:
         return {"show_steps": self.steps}

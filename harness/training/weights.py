@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 
 from harness.checkpoints import CheckpointError
@@ -13,8 +15,9 @@ class TrainedWeights(Part):
     """Keeps the generator's weights (their moving average, if one is kept) after each epoch and
     after a resume, for ``restore_into`` (the notebook's latent walk rebuilds the generator)."""
 
-    def __init__(self, drawing: Drawing) -> None:
-        self.drawing = drawing
+    ORDER = 60  # After the average and the measure, before checkpoints.
+
+    def __init__(self) -> None:
         self.weights: dict[str, np.ndarray] = {}
 
     def on_epoch_end(self, run) -> None:
@@ -29,7 +32,8 @@ class TrainedWeights(Part):
 
         variables = run.session.graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES)
         generator = [v for v in variables if v.op.name.startswith("generator/")]
-        with self.drawing.averaged():
+        drawing = run.part(Drawing)
+        with drawing.averaged() if drawing is not None else contextlib.nullcontext():
             self.weights = dict(zip((v.op.name for v in generator), run.session.run(generator)))
 
     def restore_into(self, run, session) -> None:

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from conftest import gzip_bytes, idx_images, idx_labels
+from helpers.archives import gzip_bytes, idx_images, idx_labels
 
 from harness import quality
 from harness.data import errors

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from conftest import gzip_bytes, idx_images, idx_labels, leftovers, zip_bytes
+from helpers.archives import gzip_bytes, idx_images, idx_labels, leftovers, zip_bytes
 
 from harness.data import errors, extract
 

@@ -20,7 +20,7 @@ def test_the_noise_and_real_images_train_fed_in_its_check_are_noted(name, noise)
     namespace = runpy.run_path(str(SOLUTIONS / f"{name}.py"))
     problem_unittests.test_train(namespace["train"])
 
-    notes = practices.notes_on({"train": namespace["train"], "problem_unittests": problem_unittests})
+    notes = practices.notes_on({"train": namespace["train"]}, problem_unittests.OUTCOMES.train_feeds)
 
     assert keys(notes) == {SCALED, noise}
     if noise == NOT_UNIFORM:
@@ -28,7 +28,7 @@ def test_the_noise_and_real_images_train_fed_in_its_check_are_noted(name, noise)
 
 
 def test_a_failed_check_of_train_leaves_no_note_on_what_it_fed():
-    problem_unittests.TRAIN_FEEDS["real"] = (-1.0, 1.0)  # From an earlier check that passed.
+    problem_unittests.OUTCOMES.train_feeds["real"] = (-1.0, 1.0)  # From an earlier check that passed.
 
     def unscaled(epoch_count, batch_size, z_dim, learning_rate, beta1, get_batches, data_shape, mode):
         raise ValueError("not written yet")
@@ -36,7 +36,7 @@ def test_a_failed_check_of_train_leaves_no_note_on_what_it_fed():
     with pytest.raises(problem_unittests.CheckFailed):
         problem_unittests.test_train(unscaled)
 
-    assert practices.notes_on({"problem_unittests": problem_unittests}) == []
+    assert practices.notes_on({}, problem_unittests.OUTCOMES.train_feeds) == []
 
 
 def history(steps, printed_every, shown_every):

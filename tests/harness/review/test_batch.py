@@ -11,13 +11,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from submissions import SOLUTIONS, executed, needs_bubblewrap, packed
+from helpers.submissions import SOLUTIONS, executed, needs_bubblewrap, packed
 
 import review
 from harness import project
 from harness.review import batch, summary, unpack
 from harness.review.draft import Review
-from harness.review.rubric import BY_EYE, MEETS, REQUIRES, Section
+from harness.review.sections import BY_EYE, MEETS, REQUIRES, Section
 
 OPTIONS = batch.Options(data_dir="data")
 

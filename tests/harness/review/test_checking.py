@@ -2,8 +2,8 @@
 hostile ones are stopped by its limits and reported, and reach none of the reviewer's things."""
 
 import nbformat
-from conftest import learner_cells
-from submissions import SOLUTIONS, executed, needs_bubblewrap
+from helpers.notebooks import learner_cells
+from helpers.submissions import SOLUTIONS, executed, needs_bubblewrap
 
 from harness.review import checking, sandbox
 from harness.review.code import learner_code

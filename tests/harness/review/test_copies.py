@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageFilter
 
 from harness.data.sources import SOURCES
-from harness.review import copies, rubric
+from harness.review import copies, sections
 
 GOOD = {"epoch": 2, "fd_of_noise": 0.018, "confidence": 0.909, "rarest": 0.087}
 
@@ -87,9 +87,9 @@ def test_a_section_of_pasted_digits_requires_changes_whatever_its_figures():
     found = {"copies": 25, "of": 25, "nearest": 0.0, "copied": True}
     measured = {"confidence": 0.98, "digits": [3] * 10, "copies": found, "picture": "iVBOR", "count": 25}
 
-    section = rubric.digits_section(GOOD, GOOD, measured, None)
+    section = sections.digits_section(GOOD, GOOD, measured, None)
 
-    assert section.verdict == rubric.REQUIRES
+    assert section.verdict == sections.REQUIRES
     assert "25 of the 25 samples shown are copies of MNIST digits" in section.evidence
     assert section.picture == "iVBOR"
 
@@ -98,9 +98,9 @@ def test_a_training_done_again_whose_samples_are_copies_does_not_meet():
     found = {"copies": 900, "of": 1000, "nearest": 0.0, "copied": True}
     trained = {**GOOD, "copies": found, "description": "2 epochs of all batches, seed 0"}
 
-    section = rubric.digits_section(None, None, None, None, trained)
+    section = sections.digits_section(None, None, None, None, trained)
 
-    assert section.verdict == rubric.REQUIRES
+    assert section.verdict == sections.REQUIRES
     assert "900 of the samples checked are copies" in section.evidence
 
 
@@ -108,9 +108,9 @@ def test_drawn_samples_shown_meet_on_what_was_measured_here():
     found = {"copies": 0, "of": 25, "nearest": 0.12, "copied": False}
     measured = {"confidence": 0.91, "digits": [3] * 10, "copies": found, "picture": "", "count": 25}
 
-    section = rubric.digits_section(GOOD, GOOD, measured, None)
+    section = sections.digits_section(GOOD, GOOD, measured, None)
 
-    assert section.verdict == rubric.MEETS
+    assert section.verdict == sections.MEETS
     assert "Measured here on the last 25 samples shown: mean confidence 0.910" in section.evidence
     assert (
         "None of the samples shown is an MNIST digit pasted in (the nearest lies at 0.120)."

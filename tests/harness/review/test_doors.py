@@ -7,11 +7,11 @@ can tell from honest code, is shown to the reviewer."""
 import re
 
 import pytest
-from conftest import learner_cells
-from submissions import SHIPPED, SOLUTIONS, executed, needs_bubblewrap
+from helpers.notebooks import learner_cells
+from helpers.submissions import SHIPPED, SOLUTIONS, executed, needs_bubblewrap
 
 from harness import project
-from harness.review import checking, rubric, sandbox
+from harness.review import checking, sandbox, sections
 from harness.review.code import learner_code
 
 pytestmark = needs_bubblewrap
@@ -221,14 +221,14 @@ def test_a_function_swapped_for_code_elsewhere_is_shown_to_the_reviewer(tmp_path
     code = learner_code(executed("\n\n\n".join([*others, hooked, cells["hyperparameters"]])))
 
     outcome = checking.check(code, tmp_path / "scratch", LIMITS)
-    sections = {section.title: section for section in rubric.function_sections(outcome, code)}
+    by_title = {section.title: section for section in sections.function_sections(outcome, code)}
 
-    shown = sections["`discriminator` is implemented correctly"]
+    shown = by_title["`discriminator` is implemented correctly"]
     assert (
         "Its graphs were built by code in `_discriminator`, not in `discriminator` itself" in shown.evidence
     )
     assert "def _discriminator(" in shown.code
-    assert "def generator(" in sections["`generator` is implemented correctly"].code
+    assert "def generator(" in by_title["`generator` is implemented correctly"].code
 
 
 @pytest.mark.parametrize(

@@ -4,13 +4,23 @@ solutions and with seeded mistakes, get the verdicts and evidence a reviewer wou
 import zipfile
 
 import pytest
-from submissions import DIGITS, FACES, SHIPPED, SOLUTIONS, executed, needs_bubblewrap, packed, rezipped
+from helpers.submissions import (
+    DIGITS,
+    FACES,
+    SHIPPED,
+    SOLUTIONS,
+    executed,
+    needs_bubblewrap,
+    packed,
+    rezipped,
+)
 
 import review
 from harness import execution, project
-from harness.review import checking, draft, render, rubric, sandbox, unpack
+from harness.review import checking, draft, render, sandbox, sections, unpack
 from harness.review.code import learner_code
-from harness.self_review import NOTEBOOK, REPORT
+from harness.rubric import REPORT
+from harness.self_review import NOTEBOOK
 
 LIMITS = sandbox.Limits(wall_seconds=300, memory_bytes=3 * 2**30)
 
@@ -19,7 +29,7 @@ def verdicts(written: draft.Review) -> dict[str, str]:
     return {section.title: section.verdict for section in written.sections}
 
 
-def section(written: draft.Review, starts: str) -> rubric.Section:
+def section(written: draft.Review, starts: str) -> sections.Section:
     return next(s for s in written.sections if s.title.startswith(starts))
 
 
@@ -75,9 +85,9 @@ def test_a_failing_function_requires_changes_whatever_the_submitted_checks_say(t
     written = reviewed(tmp_path, zipped)
 
     generator = section(written, "`generator`")
-    assert generator.verdict == rubric.REQUIRES
+    assert generator.verdict == sections.REQUIRES
     assert "between -1 and 1" in generator.evidence or "tanh" in generator.evidence, generator.evidence
-    assert section(written, "`discriminator`").verdict == rubric.MEETS
+    assert section(written, "`discriminator`").verdict == sections.MEETS
 
 
 def test_a_missing_report_is_named_with_how_to_make_it(tmp_path, checks_passing):
@@ -85,7 +95,7 @@ def test_a_missing_report_is_named_with_how_to_make_it(tmp_path, checks_passing)
 
     files = reviewed(tmp_path, zipped).sections[0]
 
-    assert files.verdict == rubric.REQUIRES
+    assert files.verdict == sections.REQUIRES
     assert "Missing: the HTML report" in files.evidence and "Save and Export Notebook As" in files.evidence
 
 
@@ -95,7 +105,7 @@ def test_hyperparameters_out_of_range_require_changes(tmp_path, checks_passing):
 
     hyperparameters = section(reviewed(tmp_path, zipped), "The hyperparameters")
 
-    assert hyperparameters.verdict == rubric.REQUIRES
+    assert hyperparameters.verdict == sections.REQUIRES
     assert hyperparameters.evidence == "learning_rate is 0.01 (reviewed 0.0002 to 0.0008)."
 
 
@@ -110,7 +120,7 @@ def test_a_report_whose_figures_were_edited_is_said_not_to_match(tmp_path, check
 
     digits = section(reviewed(tmp_path, zipped), "The MNIST samples")
 
-    assert digits.verdict == rubric.REQUIRES
+    assert digits.verdict == sections.REQUIRES
     assert "the report says confidence 0.909, the notebook 0.609" in digits.evidence
 
 
@@ -128,21 +138,21 @@ def test_the_figures_are_read_from_the_notebook_with_the_thresholds(tmp_path, ch
     assert "Against the shipped solution's band over " in digits.evidence
     # Typed figures alone never meet: with nothing here to measure the samples, the reviewer looks.
     assert (
-        digits.verdict == rubric.BY_EYE
+        digits.verdict == sections.BY_EYE
         and "figures a notebook prints are not evidence alone" in digits.evidence
     )
     faces = section(written, "The CelebA samples")
-    assert faces.verdict == rubric.BY_EYE and "Nothing here measures faces" in faces.evidence
+    assert faces.verdict == sections.BY_EYE and "Nothing here measures faces" in faces.evidence
 
 
 def test_samples_that_do_not_bear_out_the_reported_confidence_require_changes():
     reported = {"epoch": 2, "fd_of_noise": 0.02, "confidence": 0.91, "rarest": 0.08}
 
-    honest = rubric.digits_section(reported, reported, {"confidence": 0.85, "count": 25}, None)
-    inflated = rubric.digits_section(reported, reported, {"confidence": 0.42, "count": 25}, None)
+    honest = sections.digits_section(reported, reported, {"confidence": 0.85, "count": 25}, None)
+    inflated = sections.digits_section(reported, reported, {"confidence": 0.42, "count": 25}, None)
 
-    assert honest.verdict == rubric.MEETS
-    assert inflated.verdict == rubric.REQUIRES
+    assert honest.verdict == sections.MEETS
+    assert inflated.verdict == sections.REQUIRES
     assert (
         "do not bear out the reported confidence (0.910 reported, 0.420 measured here)" in inflated.evidence
     )
@@ -198,7 +208,9 @@ def test_a_missing_submission_is_named_with_the_fix(tmp_path, capsys):
 
 
 def test_the_html_review_escapes_what_the_submission_wrote():
-    hostile = rubric.Section("`train` is implemented correctly", rubric.REQUIRES, "<script>alert(1)</script>")
+    hostile = sections.Section(
+        "`train` is implemented correctly", sections.REQUIRES, "<script>alert(1)</script>"
+    )
     page = render.page(draft.Review("x", [hostile], "sandboxed"))
 
     assert "<script>" not in page and "&lt;script&gt;" in page

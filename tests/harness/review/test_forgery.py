@@ -3,8 +3,8 @@ files and its process get no pass, since the verdict is given where their code d
 
 import nbformat
 import pytest
-from conftest import learner_cells
-from submissions import SOLUTIONS, executed, needs_bubblewrap
+from helpers.notebooks import learner_cells
+from helpers.submissions import SOLUTIONS, executed, needs_bubblewrap
 
 from harness import project
 from harness.review import checking, sandbox

@@ -7,13 +7,13 @@ import json
 import numpy as np
 import pytest
 import solution_variants as variants
-from conftest import mnist_archives
-from submissions import SOLUTIONS, executed, needs_bubblewrap
+from helpers.archives import mnist_archives
+from helpers.submissions import SOLUTIONS, executed, needs_bubblewrap
 
 import helper
 import review
 from harness import quality
-from harness.review import checking, drawing, retraining, rubric, samples, sandbox
+from harness.review import checking, drawing, retraining, samples, sandbox, sections
 from harness.review.code import learner_code
 
 LIMITS = sandbox.Limits(wall_seconds=300, memory_bytes=4 * 2**30)
@@ -99,14 +99,14 @@ def test_samples_the_sandbox_left_wrongly_are_ignored(tmp_path, left):
 def test_without_reported_figures_the_training_done_again_decides():
     trained = {"epoch": 2, "step": 7500, "fd_of_noise": 0.02, "confidence": 0.9, "rarest": 0.08}
 
-    good = rubric.digits_section(None, None, None, None, trained | {"description": "2 epochs"})
-    poor = rubric.digits_section(None, None, None, None, trained | {"description": "", "fd_of_noise": 0.4})
-    failed = rubric.digits_section(None, None, None, None, {"failed": "not tried, as a check failed"})
+    good = sections.digits_section(None, None, None, None, trained | {"description": "2 epochs"})
+    poor = sections.digits_section(None, None, None, None, trained | {"description": "", "fd_of_noise": 0.4})
+    failed = sections.digits_section(None, None, None, None, {"failed": "not tried, as a check failed"})
 
-    assert good.verdict == rubric.MEETS
+    assert good.verdict == sections.MEETS
     assert "Trained again here (2 epochs) and drawn by the reviewer's side: FD 2.0%" in good.evidence
-    assert poor.verdict == rubric.REQUIRES
-    assert failed.verdict == rubric.BY_EYE
+    assert poor.verdict == sections.REQUIRES
+    assert failed.verdict == sections.BY_EYE
     assert "The training asked for did not end here: not tried, as a check failed." in failed.evidence
 
 

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from submissions import needs_bubblewrap
+from helpers.submissions import needs_bubblewrap
 
 from harness.review import sandbox
 

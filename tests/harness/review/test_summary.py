@@ -4,7 +4,7 @@ import csv
 
 from harness.review import summary
 from harness.review.draft import Review
-from harness.review.rubric import BY_EYE, MEETS, REQUIRES, Section
+from harness.review.sections import BY_EYE, MEETS, REQUIRES, Section
 
 TITLES = ["The required files are submitted", "`model_loss` is correct", "The MNIST digits"]
 

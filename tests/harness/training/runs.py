@@ -9,20 +9,45 @@ from harness import checkpoints, training
 BATCH, Z_DIM = 8, 16
 
 
-def make_run(tmp_path, notebook, data, epochs=2, learning_rate=0.0005, resume=True, **options):
+def make_run(
+    tmp_path,
+    notebook,
+    data,
+    epochs=2,
+    learning_rate=0.0005,
+    resume=True,
+    *,
+    parts=(),
+    judge=None,
+    quality_samples=10_000,
+    average=0.999,
+    draws=True,
+    save_minutes=5.0,
+    max_batches=None,
+    seed=0,
+):
+    """The notebook's kind of run on small data: its parts (the film every 2 steps, no bar; with
+    ``draws`` False, no samples drawn at all), and ``parts`` besides."""
     store = checkpoints.CheckpointStore(tmp_path / "checkpoints", resume=resume)
     settings = checkpoints.settings_of(notebook, learning_rate=learning_rate, data="test digits")
     generator = notebook["generator"]
-    defaults = {"sampler": lambda z: generator(z, 1, is_train=False), "show_every": 2, "verbose": False}
+    standard = [
+        training.Progress(verbose=False),
+        *([training.Drawing(lambda z: generator(z, 1, is_train=False))] if draws else []),
+        *([training.WeightAverage(average)] if average is not None else []),
+        training.Film(every=2),
+        training.Measure(judge, quality_samples),
+        training.Checkpointing(store, settings, save_minutes),
+    ]
     return training.Run(
         "digits",
         data,
         epochs=epochs,
         batch_size=BATCH,
         z_dim=Z_DIM,
-        store=store,
-        settings=settings,
-        **{**defaults, **options},
+        parts=[*standard, *parts],
+        max_batches=max_batches,
+        seed=seed,
     )
 
 

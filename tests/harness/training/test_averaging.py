@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 import tensorflow.compat.v1 as tf
-from conftest import ArrayData
+from helpers.archives import ArrayData
 from runs import Z_DIM, make_run, train_run
 
 from harness.training.averaging import EVERY, MovingAverage, keep_over

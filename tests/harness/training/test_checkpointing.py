@@ -7,7 +7,7 @@ import signal
 import numpy as np
 import pytest
 import tensorflow.compat.v1 as tf
-from conftest import ArrayData
+from helpers.archives import ArrayData
 from runs import Z_DIM, Recorder, checkpoint_steps, make_run, train_run
 
 from harness import checkpoints, project, training
@@ -191,7 +191,7 @@ def test_checkpoints_come_every_few_minutes_too(notebook, tmp_path, data, monkey
 
 
 def test_weights_that_became_nan_are_never_saved(notebook, tmp_path, data):
-    run = make_run(tmp_path, notebook, ArrayData(data, nan_from=0), epochs=1, sampler=None)
+    run = make_run(tmp_path, notebook, ArrayData(data, nan_from=0), epochs=1, draws=False)
 
     with pytest.raises(training.TrainingDiverged, match=r"A value of the networks, \S+, became NaN"):
         train_run(notebook, run)

@@ -1,7 +1,7 @@
 """harness/training/loop.py: the run around the notebook's own train (and others), and its events."""
 
 import pytest
-from conftest import ArrayData
+from helpers.archives import ArrayData
 from runs import BATCH, Z_DIM, Recorder, make_run, train_run
 
 from harness import training

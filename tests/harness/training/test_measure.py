@@ -1,7 +1,7 @@
 """harness/training/measure.py: each epoch's samples measured, and the last epoch's kept for any judge."""
 
 import numpy as np
-from conftest import ArrayData
+from helpers.archives import ArrayData
 from runs import make_run, train_run
 
 from harness import training

@@ -2,7 +2,7 @@
 
 import pytest
 import tensorflow.compat.v1 as tf
-from conftest import ArrayData
+from helpers.archives import ArrayData
 from runs import checkpoint_steps, make_run, train_run
 
 from harness import training
@@ -71,7 +71,8 @@ def test_a_gpu_out_of_memory_is_one_line_that_says_what_to_change_and_keeps_the_
 
 
 def test_out_of_memory_without_a_checkpoint_says_so_and_on_the_cpu_names_no_gpu(notebook, data):
-    run = training.Run("digits", ArrayData(data), epochs=1, batch_size=8, z_dim=16, verbose=False)
+    quiet = training.Progress(verbose=False)
+    run = training.Run("digits", ArrayData(data), epochs=1, batch_size=8, z_dim=16, parts=[quiet])
     cpu = "OOM when allocating tensor with shape[8,28,28,64] on /job:localhost/replica:0/task:0/device:CPU:0"
 
     with pytest.raises(training.OutOfMemory, match=r"this machine ran out of memory at step 2\.") as raised:

@@ -5,7 +5,7 @@ import functools
 import numpy as np
 import pytest
 import tensorflow.compat.v1 as tf
-from conftest import ArrayData
+from helpers.archives import ArrayData
 from runs import BATCH, Z_DIM, checkpoint_steps, make_run, train_run
 
 from harness import training
@@ -26,7 +26,12 @@ def test_a_nan_loss_stops_training_with_a_clear_message_and_keeps_the_checkpoint
 
 def test_a_nan_loss_without_checkpoints_says_none_was_saved(every_step, data):
     run = training.Run(
-        "digits", ArrayData(data, nan_from=0), epochs=1, batch_size=BATCH, z_dim=Z_DIM, verbose=False
+        "digits",
+        ArrayData(data, nan_from=0),
+        epochs=1,
+        batch_size=BATCH,
+        z_dim=Z_DIM,
+        parts=[training.Progress(verbose=False)],
     )
 
     with pytest.raises(training.TrainingDiverged, match="No checkpoint had been saved yet"):

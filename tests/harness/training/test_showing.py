@@ -1,7 +1,7 @@
 """harness/training/showing.py: the steps after which train showed samples, kept across a resume."""
 
 import pytest
-from conftest import ArrayData
+from helpers.archives import ArrayData
 from runs import make_run, train_run
 
 

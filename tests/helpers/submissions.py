@@ -7,11 +7,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import fill_exercises, zip_bytes
 
 import submission
-from harness import execution, project, self_review
+from harness import execution, project, rubric, self_review
 from harness.review import sandbox
+from helpers.archives import zip_bytes
+from helpers.notebooks import fill_exercises
 
 SOLUTIONS = sorted((Path(__file__).parents[2] / "learner_solutions").glob("*.py"))
 # The project's own solution: the notebook's exercise cells, as one learner's source.
@@ -52,9 +53,9 @@ def packed(folder: Path, name: str, notebook) -> Path:
     project_folder = folder / "projects" / name
     project_folder.mkdir(parents=True)
     nbformat.write(notebook, project_folder / self_review.EXECUTED)
-    for given in self_review.FILES:
+    for given in rubric.FILES:
         shutil.copy(project.PROJECT / given, project_folder / given)
-    execution.export_html(notebook, project_folder / self_review.REPORT)
+    execution.export_html(notebook, project_folder / rubric.REPORT)
     (folder / "submissions").mkdir(exist_ok=True)
     return submission.pack(project_folder, folder / "submissions" / f"{name}.zip")
 

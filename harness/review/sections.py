@@ -1,6 +1,7 @@
 """The review's sections, in the rubric's order, each with its verdict, its evidence and a few notes.
 
-The rubric of the original project: the required files; each of the six functions; the
+The rubric of the original project (``harness.rubric``: each item's title and rule, the
+learner's self-review's too): the required files; each of the six functions; the
 hyperparameters; the MNIST digits; the CelebA faces. Each section "Meets Specifications" or
 "Requires Changes"; one the evidence cannot decide (samples with no figures and no classifier to
 measure them) is left "To check by eye". Notes come as reviewers write them: at most two things
@@ -13,24 +14,18 @@ import ast
 import dataclasses
 from dataclasses import dataclass
 
-from harness import band
+from harness import band, rubric
 from harness.practices.note import Note
 from harness.review import builders
 from harness.review.checking import Checked
 from harness.review.code import LearnerCode
 from harness.review.copies import COPY_DISTANCE
 from harness.review.samples import CONFIDENCE_TOLERANCE
-from harness.self_review import (
-    DIGITS_LEAST_CONFIDENCE,
-    DIGITS_MOST_FD_OF_NOISE,
-    FACES_MOST_FD_OF_NOISE,
-    FUNCTIONS,
-    RANGES,
-)
+from harness.rubric import DIGITS_LEAST_CONFIDENCE, FUNCTIONS, RANGES, digit_figures, look_like_digits
 
 MEETS, REQUIRES, BY_EYE = "Meets Specifications", "Requires Changes", "To check by eye"
 MOST_NOTES = 2  # Of each kind in a section.
-REPORT = "the HTML report"  # Named so: any .html export will do, whatever its file name.
+REPORT_LABEL = "the HTML report"  # Named so: any .html export will do, whatever its file name.
 
 
 @dataclass(frozen=True)
@@ -70,13 +65,13 @@ def _with_notes(title: str, verdict: str, evidence: str, notes: list[Note], pict
 
 def files_section(missing: list[str]) -> Section:
     """Whether the submission holds the notebook, helper.py, problem_unittests.py and a report."""
-    title = "The required files are submitted"
+    title = rubric.FILES_TITLE
     if not missing:
         return Section(title, MEETS, "The notebook, helper.py, problem_unittests.py and the HTML report.")
     advice = (
         " Export the executed notebook as HTML (File → Save and Export Notebook As → HTML, or "
         "`python run_notebook.py`) and add it."
-        if REPORT in missing
+        if REPORT_LABEL in missing
         else ""
     )
     return Section(title, REQUIRES, f"Missing: {', '.join(missing)}.{advice}")
@@ -90,14 +85,15 @@ def function_sections(checked: Checked, code: LearnerCode) -> list[Section]:
         if outcome is None:
             outcome = _unchecked(name, checked, first_unchecked)
             first_unchecked = False
-        verdict = MEETS if outcome == "passed" else REQUIRES
+        shows = _calls(code.source, "train", "show_generator_output")
+        verdict = MEETS if rubric.function_met(name, outcome, shows) else REQUIRES
         evidence = "Our check of it passed." if outcome == "passed" else f"Our check of it: {outcome}"
-        if name == "train" and verdict == MEETS and not _calls(code.source, "train", "show_generator_output"):
-            verdict, evidence = REQUIRES, "It trains, but never shows samples: call show_generator_output."
+        if outcome == "passed" and verdict == REQUIRES:  # train, which never shows its samples.
+            evidence = "It trains, but never shows samples: call show_generator_output."
         subject = [n for n in checked.notes if n.subject == name]
         built_by = builders.builders(code.source, checked.built_by.get(name, []))
         evidence = " ".join(filter(None, [evidence, builders.told(name, built_by)]))
-        section = _with_notes(f"`{name}` is implemented correctly", verdict, evidence, subject)
+        section = _with_notes(rubric.function_title(name), verdict, evidence, subject)
         sections.append(dataclasses.replace(section, code="\n\n".join(built_by.values())))
     return sections
 
@@ -133,15 +129,10 @@ def hyperparameter_values(source: str) -> dict[str, object]:
 def hyperparameters_section(code: LearnerCode, notes: list[Note]) -> Section:
     """The hyperparameters against the ranges reviewers accept."""
     values = hyperparameter_values(code.source)
-    wrong = []
-    for name, (low, high) in RANGES.items():
-        value = values.get(name)
-        if not isinstance(value, int | float) or not low <= value <= high:
-            shown = "not set" if name not in values else f"{value!r}"
-            wrong.append(f"{name} is {shown} (reviewed {low} to {high})")
+    wrong = rubric.hyperparameters_outside(values)
     evidence = ("; ".join(wrong) or ", ".join(f"{name} = {values[name]}" for name in RANGES)) + "."
     subject = [n for n in notes if n.subject in RANGES]
-    return _with_notes("The hyperparameters are reasonable", REQUIRES if wrong else MEETS, evidence, subject)
+    return _with_notes(rubric.HYPERPARAMETERS_TITLE, REQUIRES if wrong else MEETS, evidence, subject)
 
 
 def _agreement(notebook: dict | None, report: dict | None) -> str | None:
@@ -155,19 +146,6 @@ def _agreement(notebook: dict | None, report: dict | None) -> str | None:
                 f"{report[key]:.3f}, the notebook {notebook[key]:.3f}."
             )
     return None
-
-
-def _digit_figures(figures: dict) -> str:
-    return (
-        f"FD {figures['fd_of_noise']:.1%} of the noise floor (at most {DIGITS_MOST_FD_OF_NOISE:.0%}), mean "
-        f"confidence {figures['confidence']:.3f} (at least {DIGITS_LEAST_CONFIDENCE}), rarest digit "
-        f"{figures['rarest']:.1%}"
-    )
-
-
-def _look_like_digits(figures: dict) -> bool:
-    close = figures["fd_of_noise"] <= DIGITS_MOST_FD_OF_NOISE
-    return close and figures["confidence"] >= DIGITS_LEAST_CONFIDENCE
 
 
 def _copied(found: dict | None, what: str) -> str | None:
@@ -201,7 +179,7 @@ def _quoted(reported: dict | None) -> str:
         filter(
             None,
             [
-                f"The notebook reports, after epoch {reported['epoch']}: {_digit_figures(reported)}.",
+                f"The notebook reports, after epoch {reported['epoch']}: {digit_figures(reported)}.",
                 reference,
             ],
         )
@@ -220,24 +198,24 @@ def digits_section(
     notebook shows (25 samples: their confidence and copies; too few for FD). The notebook's own
     figures are quoted and compared: a mismatch with its report or with what was measured, or
     figures below the line, require changes, but they never meet the section alone."""
-    title = "The MNIST samples look like handwritten digits"
+    title = rubric.DIGITS_TITLE
     picture = measured.get("picture", "") if measured else ""
     worth = [Note("MNIST", False, diagnosis)] if diagnosis else []
     said, problems = [_quoted(reported)], [p for p in [_agreement(reported, in_report)] if p]
     if trained is not None and "failed" in trained:
         said.append(f"The training asked for did not end here: {trained['failed']}.")
         trained = None
-    if reported is not None and trained is None and not _look_like_digits(reported):
+    if reported is not None and trained is None and not look_like_digits(reported):
         problems.append("The notebook's own figures are below the line.")
     if trained is not None:  # It decides: the notebook's own figures are only quoted beside it.
         said += _compared(
             f"Trained again here ({trained['description']}) and drawn by the reviewer's side: "
-            f"{_digit_figures(trained)}.",
+            f"{digit_figures(trained)}.",
             trained.get("copies"),
             "the samples checked",
         )
         problems.append(_copied(trained.get("copies"), "the samples checked"))
-        met = _look_like_digits(trained)
+        met = look_like_digits(trained)
     elif measured is not None and "confidence" in measured:
         said += _compared(
             f"Measured here on the last {measured['count']} samples shown: mean confidence "
@@ -274,17 +252,16 @@ def faces_section(
     """Whether the CelebA samples look like faces: nothing here measures faces, so the section is
     the reviewer's to judge by eye from the last grid shown; the notebook's own figure is quoted, and
     a mismatch with its report, or a figure beyond the line, requires changes."""
-    title = "The CelebA samples look like faces"
+    title = rubric.FACES_TITLE
     if reported is None and not picture:
         return Section(title, REQUIRES, "The notebook shows no CelebA training: train one epoch on CelebA.")
     said = []
     if reported is not None:
         said.append(
-            f"The notebook reports, after epoch {reported['epoch']}: FD {reported['fd_of_noise']:.1%} of the "
-            f"noise floor in random features (at most {FACES_MOST_FD_OF_NOISE:.0%} suggests faces)."
+            f"The notebook reports, after epoch {reported['epoch']}: {rubric.face_figures(reported)}."
         )
     problems = [p for p in [_agreement(reported, in_report)] if p]
-    if reported is not None and reported["fd_of_noise"] > FACES_MOST_FD_OF_NOISE:
+    if reported is not None and not rubric.faces_within(reported):
         problems.append("The notebook's own figure is beyond the line.")
     look = (
         "look at the last grid of faces (below)"
