@@ -21,7 +21,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np
 
-from harness import quality
+from harness import judges
 from harness.project import PROJECT
 from harness.review.samples import CONFIDENCE_TOLERANCE
 
@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> None:
     images = digits.reshape(len(digits), 28, 28, 1).astype(np.float32) / 127.5 - 1
     with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        confidences = quality.MnistJudge(args.data_dir, samples=1000).predict(images).max(axis=1)
+        confidences = judges.MnistJudge(args.data_dir, samples=1000).predict(images).max(axis=1)
     means = spread(confidences, args.size, args.draws)
     mean = float(confidences.mean())
     deviation = confidences.std()

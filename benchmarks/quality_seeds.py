@@ -2,7 +2,7 @@
 
 Each seed trains the notebook's functions exactly as its MNIST cell does (its ``new_run`` and
 its ``train``, with its hyperparameters and constants), then reads the quality measured after
-the last epoch by ``quality.MnistJudge``: the Fréchet distance in share of the noise floor, the
+the last epoch by ``judges.MnistJudge``: the Fréchet distance in share of the noise floor, the
 ten digits' shares and the mean confidence. A seed meets the target when all three do: FD at
 most 2.0% of the noise floor, every digit within 1 point of its share of MNIST's training digits
 (the line names the digit furthest from its share), confidence at least 0.90.
@@ -28,9 +28,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")  # As the notebook: the fast CPU kernels.
 
 from harness import atomic, project
+from harness.judges import furthest_share
 from harness.mnist_run import train_mnist
 from harness.project import PROJECT
-from harness.quality import furthest_share
 
 SHIPPED_BAND = PROJECT / "harness" / "reference_band.json"
 

@@ -7,8 +7,10 @@ use lives here. Imports run one way, from the top of this list to the bottom:
   its self-review (for the commands ``run_notebook.py``, ``student_edition.py``, ``submission.py``);
 - ``review``: taking someone else's submission apart without trusting it;
 - ``training``: the run around the learner's ``train``: a small loop (``training.loop``) that tells
-  its parts (progress, film, quality, checkpoints, the weight average) what happened;
-- ``checkpoints``, ``film``, ``quality``: saving runs, pictures of them, and judges of their samples;
+  the parts it is given (progress, film, quality, checkpoints, the weight average) what happened;
+- ``rubric``: the rubric's items, for the self-review and the reviewer's draft alike;
+- ``checkpoint_store``, ``pictures``, ``judges``: saving runs, pictures of them, and judges of
+  their samples;
 - ``data``: getting the data sets (sources, download, extraction) and serving them (decoding, cache);
 - ``atomic``, ``messages``: writing files all or nothing, and the wording of errors.
 """

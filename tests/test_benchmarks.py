@@ -16,7 +16,7 @@ from benchmarks import (
     train_step,
     training_diagnosis,
 )
-from harness.quality import MNIST_SHARES
+from harness.judges import MNIST_SHARES
 
 
 def place_mnist(folder, use_source):

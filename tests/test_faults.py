@@ -22,7 +22,7 @@ from PIL import Image
 from werkzeug import Response
 
 import helper
-from harness import atomic, checkpoints, project, training
+from harness import atomic, checkpoint_store, project, training
 from harness.data import cache, errors
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +54,7 @@ def test_kill_9_while_a_checkpoint_is_saved_then_the_next_run_sweeps_and_resumes
         import os, signal
         import numpy as np
         import tensorflow.compat.v1 as tf
-        from harness import checkpoints, project, training
+        from harness import checkpoint_store, project, training
         from tests.helpers.archives import ArrayData
 
         notebook = project.load_functions()
@@ -69,9 +69,9 @@ def test_kill_9_while_a_checkpoint_is_saved_then_the_next_run_sweeps_and_resumes
 
         tf.train.Saver.save = save_then_die
         data = np.random.default_rng(0).uniform(-0.5, 0.5, (32, 28, 28, 1)).astype(np.float32)
-        store = checkpoints.CheckpointStore({str(tmp_path / "checkpoints")!r})
+        store = checkpoint_store.CheckpointStore({str(tmp_path / "checkpoints")!r})
         quiet = training.Progress(verbose=False)
-        saving = training.Checkpointing(store, checkpoints.settings_of(notebook))
+        saving = training.Checkpointing(store, checkpoint_store.settings_of(notebook))
         run = training.Run("digits", ArrayData(data), epochs=2, batch_size=8, z_dim=16, parts=[quiet, saving])
         with tf.Graph().as_default(), run:
             notebook["train"](2, 8, 16, 0.0005, 0.5, run.get_batches, run.data_shape, "L")
@@ -79,7 +79,7 @@ def test_kill_9_while_a_checkpoint_is_saved_then_the_next_run_sweeps_and_resumes
     )
     [folder] = (tmp_path / "checkpoints").iterdir()
     assert parts(folder) != [], "the kill left a half-written checkpoint"
-    assert json.loads((folder / checkpoints.LATEST).read_text())["checkpoint"] == "step-0000004"
+    assert json.loads((folder / checkpoint_store.LATEST).read_text())["checkpoint"] == "step-0000004"
 
     notebook = project.load_functions()
     data = np.random.default_rng(0).uniform(-0.5, 0.5, (32, 28, 28, 1)).astype(np.float32)
@@ -266,7 +266,7 @@ def test_an_unreadable_checkpoint_is_a_checkpoint_error_naming_the_folder(notebo
             parts=[
                 training.Progress(verbose=False),
                 training.Checkpointing(
-                    checkpoints.CheckpointStore(tmp_path), checkpoints.settings_of(notebook)
+                    checkpoint_store.CheckpointStore(tmp_path), checkpoint_store.settings_of(notebook)
                 ),
             ],
         )
@@ -277,7 +277,7 @@ def test_an_unreadable_checkpoint_is_a_checkpoint_error_naming_the_folder(notebo
     damage(train_once().checkpoint)
 
     with pytest.raises(
-        checkpoints.CheckpointError, match=r"cannot be read.*Delete the folder .*resume = False"
+        checkpoint_store.CheckpointError, match=r"cannot be read.*Delete the folder .*resume = False"
     ):
         train_once()
 
@@ -458,7 +458,7 @@ def test_a_full_disk_at_a_checkpoint_keeps_the_last_one_and_the_rerun_resumes_fr
         import numpy as np
         import tensorflow.compat.v1 as tf
         from pathlib import Path
-        from harness import atomic, checkpoints, project, training
+        from harness import atomic, checkpoint_store, project, training
         from harness.messages import in_full
         from tests.helpers.archives import ArrayData
 
@@ -468,8 +468,8 @@ def test_a_full_disk_at_a_checkpoint_keeps_the_last_one_and_the_rerun_resumes_fr
         data = ArrayData(np.random.default_rng(0).uniform(-0.5, 0.5, (32, 28, 28, 1)).astype(np.float32))
 
         def train_two_epochs():
-            store = checkpoints.CheckpointStore(Path(DISK) / "checkpoints")
-            saving = training.Checkpointing(store, checkpoints.settings_of(notebook))
+            store = checkpoint_store.CheckpointStore(Path(DISK) / "checkpoints")
+            saving = training.Checkpointing(store, checkpoint_store.settings_of(notebook))
             run = training.Run("digits", data, epochs=2, batch_size=8, z_dim=16,
                                parts=[training.Progress(verbose=False), saving])
             with tf.Graph().as_default(), run:
@@ -508,8 +508,8 @@ def train_digits(notebook, data, folder: Path, epochs: int) -> training.Run:
     """The notebook's train in a Run on ``data``, batches of 8, its checkpoints in ``folder``."""
     import tensorflow.compat.v1 as tf
 
-    store = checkpoints.CheckpointStore(folder)
-    settings = checkpoints.settings_of(notebook)
+    store = checkpoint_store.CheckpointStore(folder)
+    settings = checkpoint_store.settings_of(notebook)
     saving = training.Checkpointing(store, settings)
     run = training.Run(
         "digits",

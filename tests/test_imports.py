@@ -15,18 +15,19 @@ LAYERS = [
     ("harness.training", "harness.training.loop"),
     ("harness.training.",),  # The parts.
     (
-        "harness.checkpoints",
+        "harness.checkpoint_store",
         "harness.band",
         "harness.device",
-        "harness.film",
+        "harness.pictures",
         "harness.practices",
-        "harness.quality",
+        "harness.judges",
+        "harness.judges.",
         "harness.project",
         "harness.exercise",
     ),
     ("harness.practices.",),  # What the notes are read from.
     ("harness.data.",),
-    ("harness.atomic", "harness.evidence", "harness.messages", "harness.quiet"),
+    ("harness.atomic", "harness.evidence", "harness.messages", "harness.quiet", "harness.rubric"),
 ]
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.data.sources import MNIST_FILES, SOURCES
-from harness.quality import CLASSIFIER_FILE
+from harness.judges import CLASSIFIER_FILE
 from harness.review import drawing, sandbox
 
 DATA = "data"  # The sandbox's data folder, in its scratch folder.

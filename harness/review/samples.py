@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from harness import quality
+from harness import judges
 from harness.review import copies
 
 CAPTION = "Samples after epoch"
@@ -84,7 +84,7 @@ def measure_digits(grid: np.ndarray, data_dir: Path) -> dict:
     measured; where ``data_dir`` has no trained classifier, the picture and why it is ``unmeasured``.
     """
     shown = {"picture": picture(grid), "count": len(_cut(grid))}
-    if not (data_dir / quality.CLASSIFIER_FILE).is_file():
+    if not (data_dir / judges.CLASSIFIER_FILE).is_file():
         return shown | {
             "unmeasured": "the digit classifier is not in your data folder: run the notebook once"
         }
@@ -113,6 +113,6 @@ def measure_trained(samples: np.ndarray, data_dir: Path) -> dict:
 
 
 @functools.cache
-def _judge(data_dir: Path, real: int = 1000) -> quality.MnistJudge:
+def _judge(data_dir: Path, real: int = 1000) -> judges.MnistJudge:
     """The digit classifier of ``data_dir`` with ``real`` test digits, loaded once for a batch of reviews."""
-    return quality.MnistJudge(data_dir, samples=real)
+    return judges.MnistJudge(data_dir, samples=real)

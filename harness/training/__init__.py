@@ -9,7 +9,7 @@ new part subclasses ``part.Part`` in a new file. ``memory`` turns an out-of-memo
 one line that says what to change.
 """
 
-from harness.checkpoints import CheckpointError
+from harness.checkpoint_store import CheckpointError
 from harness.training.averaging import WeightAverage
 from harness.training.checkpointing import Checkpointing
 from harness.training.divergence import TrainingDiverged

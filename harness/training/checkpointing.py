@@ -2,7 +2,7 @@
 
 A checkpoint holds the session's variables (the learner's, and the weight average's), the run's
 counters, and what each part gathered (``Part.state``). It is only ever resumed by a run with the
-very same settings (``checkpoints.CheckpointStore.find``); a weight that is NaN or infinite is
+very same settings (``checkpoint_store.CheckpointStore.find``); a weight that is NaN or infinite is
 never saved.
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from harness import atomic
-from harness.checkpoints import CheckpointError, CheckpointStore
+from harness.checkpoint_store import CheckpointError, CheckpointStore
 from harness.messages import in_full
 from harness.training.averaging import WeightAverage
 from harness.training.divergence import TrainingDiverged, diverged
@@ -46,7 +46,7 @@ class Checkpointing(Part):
 
         Args:
             store: Where checkpoints are saved and resumed from.
-            settings: What makes this run this run (``checkpoints.settings_of``): a checkpoint is
+            settings: What makes this run this run (``checkpoint_store.settings_of``): a checkpoint is
                 resumed only by a run with the same settings (and the same name, epochs, batch
                 size, seed and weight average, which the run gives).
             save_minutes: Also save whenever this many minutes passed since the last save, so

@@ -25,7 +25,7 @@ class Film(Part):
 
         Args:
             every: Steps between two frames.
-            show: ``show(grid, caption)`` shows the frame at each epoch's end (``film.show_grid``);
+            show: ``show(grid, caption)`` shows the frame at each epoch's end (``pictures.show_grid``);
                 None to show none.
             size: Noise vectors in the film, the same in every frame, drawn from the run's seed
                 (a square number fills the grid).

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from harness import film
+from harness import pictures
 from harness.training.part import Part
 
 
 class Showing(Part):
     """Keeps the steps after which ``train`` showed a grid of samples (``show_generator_output``,
-    through ``film.show_live``).
+    through ``pictures.show_live``).
 
     Attributes:
         steps: The steps, resumed ones included.
@@ -25,7 +25,7 @@ class Showing(Part):
 
     def on_train_begin(self, run) -> None:
         self._shown = False
-        film.watch(self._saw)
+        pictures.watch(self._saw)
 
     def on_batch_end(self, run) -> None:
         # A grid shown while the batch before this one trained: train shows it before its next batch.
@@ -34,7 +34,7 @@ class Showing(Part):
         self._shown = False
 
     def on_train_end(self, run) -> None:
-        film.unwatch(self._saw)
+        pictures.unwatch(self._saw)
 
     def state(self) -> dict:
         return {"show_steps": self.steps}

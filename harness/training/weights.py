@@ -6,7 +6,7 @@ import contextlib
 
 import numpy as np
 
-from harness.checkpoints import CheckpointError
+from harness.checkpoint_store import CheckpointError
 from harness.training.drawing import Drawing
 from harness.training.part import Part
 

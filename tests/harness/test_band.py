@@ -6,7 +6,7 @@ import matplotlib
 import pytest
 
 from harness import band
-from harness.quality import MNIST_SHARES
+from harness.judges import MNIST_SHARES
 
 matplotlib.use("Agg")
 

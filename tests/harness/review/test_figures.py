@@ -3,7 +3,7 @@
 import nbformat
 import numpy as np
 
-from harness import quality
+from harness import judges
 from harness.review.figures import reported_quality
 
 
@@ -16,9 +16,9 @@ def judged(judge_class, **scores):
 
 def test_the_digits_and_faces_lines_the_notebook_prints_are_read_back():
     digits = judged(
-        quality.MnistJudge, fd=3.94, fd_of_noise=3.94 / 302.9, classes=[0.079] + [0.1] * 9, confidence=0.915
+        judges.MnistJudge, fd=3.94, fd_of_noise=3.94 / 302.9, classes=[0.079] + [0.1] * 9, confidence=0.915
     )
-    faces = judged(quality.RandomFeatureJudge, fd=40.0, fd_of_noise=40.0 / 302.9)
+    faces = judged(judges.RandomFeatureJudge, fd=40.0, fd_of_noise=40.0 / 302.9)
     notebook = nbformat.v4.new_notebook(
         cells=[
             nbformat.v4.new_code_cell(

@@ -12,7 +12,7 @@ from helpers.submissions import SOLUTIONS, executed, needs_bubblewrap
 
 import helper
 import review
-from harness import quality
+from harness import judges
 from harness.review import checking, drawing, retraining, samples, sandbox, sections
 from harness.review.code import learner_code
 
@@ -31,7 +31,7 @@ def reviewers_data(tmp_path, use_source, monkeypatch):
         (data_dir / source.archive).write_bytes(archive)
         fields[name] = {key: getattr(source, key) for key in ("sha256", "md5", "payload_sha256")}
     helper.download_extract("mnist", data_dir)
-    quality.MnistJudge(data_dir, samples=64)  # Trains and caches the classifier.
+    judges.MnistJudge(data_dir, samples=64)  # Trains and caches the classifier.
     for module, attribute, name in (
         (checking, "WORKER", "worker"),
         (retraining, "WORKER", "retraining"),

@@ -4,7 +4,7 @@ import json
 
 import tensorflow.compat.v1 as tf
 
-from harness import checkpoints, training
+from harness import checkpoint_store, training
 
 BATCH, Z_DIM = 8, 16
 
@@ -28,8 +28,8 @@ def make_run(
 ):
     """The notebook's kind of run on small data: its parts (the film every 2 steps, no bar; with
     ``draws`` False, no samples drawn at all), and ``parts`` besides."""
-    store = checkpoints.CheckpointStore(tmp_path / "checkpoints", resume=resume)
-    settings = checkpoints.settings_of(notebook, learning_rate=learning_rate, data="test digits")
+    store = checkpoint_store.CheckpointStore(tmp_path / "checkpoints", resume=resume)
+    settings = checkpoint_store.settings_of(notebook, learning_rate=learning_rate, data="test digits")
     generator = notebook["generator"]
     standard = [
         training.Progress(verbose=False),
@@ -63,7 +63,7 @@ def train_run(notebook, run, learning_rate=0.0005, train=None):
 def checkpoint_steps(tmp_path):
     folders = [p for p in (tmp_path / "checkpoints").iterdir() if p.is_dir()]
     assert len(folders) == 1, "one run, one checkpoint folder"
-    latest = json.loads((folders[0] / checkpoints.LATEST).read_text())["checkpoint"]
+    latest = json.loads((folders[0] / checkpoint_store.LATEST).read_text())["checkpoint"]
     return latest, sorted(p.name for p in folders[0].iterdir() if p.is_dir())
 
 

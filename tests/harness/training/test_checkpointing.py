@@ -10,7 +10,7 @@ import tensorflow.compat.v1 as tf
 from helpers.archives import ArrayData
 from runs import Z_DIM, Recorder, checkpoint_steps, make_run, train_run
 
-from harness import checkpoints, project, training
+from harness import checkpoint_store, project, training
 from harness.training import checkpointing
 
 
@@ -221,7 +221,7 @@ def test_a_batch_norm_statistic_that_became_infinite_is_never_saved_and_named(no
     ):
         train_run(notebook, run)
 
-    assert not list((tmp_path / "checkpoints").glob(f"*/{checkpoints.LATEST}")), "no checkpoint kept"
+    assert not list((tmp_path / "checkpoints").glob(f"*/{checkpoint_store.LATEST}")), "no checkpoint kept"
 
 
 def test_a_parts_state_is_saved_with_the_checkpoint_and_resumed(notebook, tmp_path, data):

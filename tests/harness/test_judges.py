@@ -1,11 +1,12 @@
-"""harness/quality.py: the Fréchet distance, the digit judge (on stand-in digits) and the face judge."""
+"""harness/judges/: the Fréchet distance, the digit judge and its cached classifier, the face judge."""
 
 import numpy as np
 import pytest
 from helpers.archives import gzip_bytes, idx_images, idx_labels
 
-from harness import quality
+from harness import judges
 from harness.data import errors
+from harness.judges import classifier
 
 
 def test_frechet_distance_of_one_dimensional_sets_is_the_closed_form():
@@ -13,7 +14,7 @@ def test_frechet_distance_of_one_dimensional_sets_is_the_closed_form():
     a, b = rng.normal(1.0, 2.0, (500, 1)), rng.normal(-0.5, 0.5, (400, 1))
     expected = (a.mean() - b.mean()) ** 2 + (a.std(ddof=1) - b.std(ddof=1)) ** 2
 
-    assert quality.frechet_distance(a, b) == pytest.approx(expected, rel=1e-9)
+    assert judges.frechet_distance(a, b) == pytest.approx(expected, rel=1e-9)
 
 
 def test_frechet_distance_is_zero_for_one_set_symmetric_and_rotation_free():
@@ -22,16 +23,16 @@ def test_frechet_distance_is_zero_for_one_set_symmetric_and_rotation_free():
     b = rng.normal(size=(300, 4)) + 2
     rotation, _ = np.linalg.qr(rng.normal(size=(4, 4)))
 
-    assert quality.frechet_distance(a, a) == pytest.approx(0, abs=1e-9)
-    assert quality.frechet_distance(a, b) == pytest.approx(quality.frechet_distance(b, a), rel=1e-9)
-    assert quality.frechet_distance(a @ rotation, b @ rotation) == pytest.approx(
-        quality.frechet_distance(a, b), rel=1e-9
+    assert judges.frechet_distance(a, a) == pytest.approx(0, abs=1e-9)
+    assert judges.frechet_distance(a, b) == pytest.approx(judges.frechet_distance(b, a), rel=1e-9)
+    assert judges.frechet_distance(a @ rotation, b @ rotation) == pytest.approx(
+        judges.frechet_distance(a, b), rel=1e-9
     )
 
 
 def test_frechet_distance_refuses_mismatched_features():
     with pytest.raises(ValueError, match=r"same d.*\(5, 3\) and \(5, 2\)"):
-        quality.frechet_distance(np.zeros((5, 3)), np.zeros((5, 2)))
+        judges.frechet_distance(np.zeros((5, 3)), np.zeros((5, 2)))
 
 
 def stand_in_digits(count, seed):
@@ -63,31 +64,31 @@ def mnist_dir(tmp_path, use_source):
 
 @pytest.fixture
 def judge(mnist_dir):
-    return quality.MnistJudge(mnist_dir, samples=600)
+    return judges.MnistJudge(mnist_dir, samples=600)
 
 
 def test_digit_judge_trains_a_classifier_and_caches_it(judge, mnist_dir):
     assert judge.accuracy > 0.95
-    assert (mnist_dir / quality.CLASSIFIER_FILE).is_file()
+    assert (mnist_dir / judges.CLASSIFIER_FILE).is_file()
     assert judge.floors["real"] < judge.floors["noise"] / 10
 
 
 def test_a_cached_classifier_is_loaded_not_trained(judge, mnist_dir, monkeypatch):
-    monkeypatch.setattr(quality.MnistJudge, "_train", lambda *args: pytest.fail("trained again"))
+    monkeypatch.setattr(classifier, "_train", lambda *args: pytest.fail("trained again"))
 
-    again = quality.MnistJudge(mnist_dir, samples=600)
+    again = judges.MnistJudge(mnist_dir, samples=600)
 
     assert again.accuracy == judge.accuracy
     np.testing.assert_allclose(again.real_features, judge.real_features, rtol=1e-5, atol=1e-5)
 
 
 def test_a_classifier_of_another_version_is_trained_anew(judge, mnist_dir, monkeypatch):
-    monkeypatch.setattr(quality, "_CLASSIFIER_VERSION", quality._CLASSIFIER_VERSION + 1)
+    monkeypatch.setattr(classifier, "CLASSIFIER_VERSION", classifier.CLASSIFIER_VERSION + 1)
     trained = []
-    original = quality.MnistJudge._train
-    monkeypatch.setattr(quality.MnistJudge, "_train", lambda *args: trained.append(1) or original(*args))
+    original = classifier._train
+    monkeypatch.setattr(classifier, "_train", lambda *args: trained.append(1) or original(*args))
 
-    quality.MnistJudge(mnist_dir, samples=600)
+    judges.MnistJudge(mnist_dir, samples=600)
 
     assert trained == [1]
 
@@ -99,7 +100,7 @@ def test_the_same_seed_trains_the_same_classifier(judge, tmp_path, mnist_dir):
     for archive in mnist_dir.glob("*.gz"):
         (other / archive.name).write_bytes(archive.read_bytes())
 
-    again = quality.MnistJudge(other, samples=600)
+    again = judges.MnistJudge(other, samples=600)
 
     for mine, theirs in zip(judge._network.weights(), again._network.weights(), strict=True):
         np.testing.assert_array_equal(mine, theirs)
@@ -107,8 +108,8 @@ def test_the_same_seed_trains_the_same_classifier(judge, tmp_path, mnist_dir):
 
 def test_samples_of_a_single_digit_show_as_collapsed(judge):
     test, labels = stand_in_digits(600, 1)
-    sevens = quality.as_served(test[labels == 7])
-    mixed = quality.as_served(test[:300])
+    sevens = judges.as_served(test[labels == 7])
+    mixed = judges.as_served(test[:300])
 
     collapsed, healthy = judge.evaluate(sevens), judge.evaluate(mixed)
 
@@ -132,15 +133,15 @@ def test_images_and_labels_of_different_lengths_are_refused(mnist_dir, use_sourc
     (mnist_dir / "train-labels-idx1-ubyte.gz").write_bytes(labels)
 
     with pytest.raises(errors.CorruptArchiveError, match="2560 images but 10 labels"):
-        quality.MnistJudge(mnist_dir, samples=600)
+        judges.MnistJudge(mnist_dir, samples=600)
 
 
 def test_face_judge_tells_real_faces_from_noise_and_is_repeatable():
     rng = np.random.default_rng(0)
     smooth = rng.uniform(-1, 1, (1000, 7, 7, 3)).repeat(4, axis=1).repeat(4, axis=2).astype(np.float32)
 
-    judge = quality.RandomFeatureJudge(smooth, seed=3)
-    again = quality.RandomFeatureJudge(smooth, seed=3)
+    judge = judges.RandomFeatureJudge(smooth, seed=3)
+    again = judges.RandomFeatureJudge(smooth, seed=3)
 
     assert judge.floors["real"] < judge.floors["noise"] / 5
     assert judge.floors == again.floors

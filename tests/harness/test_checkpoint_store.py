@@ -1,10 +1,10 @@
-"""harness/checkpoints.py: what makes two runs the same run, and reading back what was saved."""
+"""harness/checkpoint_store.py: what makes two runs the same run, and reading back what was saved."""
 
 import json
 
 import pytest
 
-from harness import checkpoints
+from harness import checkpoint_store
 
 SOURCE = """
 from json import dumps
@@ -35,7 +35,7 @@ def namespace(source=SOURCE):
 
 
 def test_settings_hold_the_code_and_constants_train_uses_and_the_given_values():
-    settings = checkpoints.settings_of(namespace(), learning_rate=0.0005)
+    settings = checkpoint_store.settings_of(namespace(), learning_rate=0.0005)
 
     assert settings["G_STEPS"] == 3 and settings["alpha"] == 0.2 and settings["learning_rate"] == 0.0005
     assert len(settings["code of train"]) == len(settings["code of discriminator"]) == 12
@@ -44,18 +44,18 @@ def test_settings_hold_the_code_and_constants_train_uses_and_the_given_values():
 
 
 def test_a_changed_default_changes_the_code_digest():
-    before = checkpoints.settings_of(namespace())
-    after = checkpoints.settings_of(namespace(SOURCE.replace("smooth=0.0", "smooth=0.1")))
+    before = checkpoint_store.settings_of(namespace())
+    after = checkpoint_store.settings_of(namespace(SOURCE.replace("smooth=0.0", "smooth=0.1")))
 
     assert before["code of discriminator"] != after["code of discriminator"]
 
 
 def test_find_says_which_settings_differ(tmp_path):
-    store = checkpoints.CheckpointStore(tmp_path)
+    store = checkpoint_store.CheckpointStore(tmp_path)
     old = {"learning_rate": 0.0005, "G_STEPS": 3, "code of train": "aaa"}
     folder = store.run_folder("mnist", old)
     folder.mkdir()
-    (folder / checkpoints.SETTINGS).write_text(json.dumps(old))
+    (folder / checkpoint_store.SETTINGS).write_text(json.dumps(old))
 
     found, reason = store.find("mnist", {**old, "G_STEPS": 2, "code of train": "bbb"})
 
@@ -65,14 +65,14 @@ def test_find_says_which_settings_differ(tmp_path):
 
 
 def test_nothing_saved_is_no_reason_to_talk(tmp_path):
-    assert checkpoints.CheckpointStore(tmp_path).find("mnist", {"a": 1}) == (None, None)
+    assert checkpoint_store.CheckpointStore(tmp_path).find("mnist", {"a": 1}) == (None, None)
 
 
 def test_an_unreadable_latest_names_the_folder_to_delete(tmp_path):
-    store = checkpoints.CheckpointStore(tmp_path)
+    store = checkpoint_store.CheckpointStore(tmp_path)
     folder = store.run_folder("mnist", {})
     folder.mkdir()
-    (folder / checkpoints.LATEST).write_text("{")
+    (folder / checkpoint_store.LATEST).write_text("{")
 
-    with pytest.raises(checkpoints.CheckpointError, match=f"Delete the folder {folder}"):
+    with pytest.raises(checkpoint_store.CheckpointError, match=f"Delete the folder {folder}"):
         store.find("mnist", {})
