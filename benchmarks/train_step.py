@@ -46,6 +46,8 @@ from harness import project, training
 
 Z_DIM = 100
 SHAPES = {"MNIST": 1, "CelebA": 3}
+# The original loop runs as `python -m benchmarks.train_step --original` from here.
+PROJECT = Path(__file__).resolve().parents[1]
 
 
 def random_images(count: int, channels: int) -> np.ndarray:
@@ -307,7 +309,8 @@ def main(argv: list[str] | None = None) -> None:
     for name, channels in SHAPES.items():
         command = [
             sys.executable,
-            __file__,
+            "-m",
+            "benchmarks.train_step",
             "--original",
             str(channels),
             "--steps",
@@ -317,7 +320,9 @@ def main(argv: list[str] | None = None) -> None:
             "--batch",
             str(batch),
         ]
-        output = subprocess.run(command, env=default_env, capture_output=True, text=True, check=True).stdout
+        output = subprocess.run(
+            command, cwd=PROJECT, env=default_env, capture_output=True, text=True, check=True
+        ).stdout
         original = json.loads(output.strip().splitlines()[-1])
         shipped, train_calls = train_images_per_second(notebook, batch, channels, args.steps, args.warmup)
         in_run = run_seconds_per_batch(notebook, batch, channels, args.steps, args.warmup)

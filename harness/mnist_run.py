@@ -26,7 +26,7 @@ def train_mnist(
     """Trains MNIST as the notebook's MNIST cell does, with the notebook's namespace ``notebook``.
 
     Args:
-        notebook: The notebook's namespace: its functions, hyperparameters, ``helper``, ``quality``.
+        notebook: The notebook's namespace: its functions, hyperparameters, ``helper``, ``judges``.
         seed: The run's seed.
         data_dir: The notebook's data folder: MNIST's files, its cache, the digit classifier.
         epochs: MNIST epochs.
@@ -42,7 +42,7 @@ def train_mnist(
     helper.fetch_all(helper.MNIST_FILES, data_dir)
     folder = helper.download_extract("mnist", data_dir)
     dataset = helper.Dataset("mnist", glob(os.path.join(folder, "*.jpg")), seed=seed)
-    judge = notebook["quality"].MnistJudge(data_dir, samples=samples)
+    judge = notebook["judges"].MnistJudge(data_dir, samples=samples)
     # The notebook's parameters cell, for this run: no resuming, so each run trains anew.
     notebook.update(
         data_dir=data_dir, max_batches=max_batches, resume=False, quality_samples=samples, seed=seed

@@ -265,6 +265,7 @@ def test_an_unreadable_checkpoint_is_a_checkpoint_error_naming_the_folder(notebo
             z_dim=16,
             parts=[
                 training.Progress(verbose=False),
+                training.Film(every=1),  # its frames are part of the checkpoint
                 training.Checkpointing(
                     checkpoint_store.CheckpointStore(tmp_path), checkpoint_store.settings_of(notebook)
                 ),

@@ -95,7 +95,7 @@ SOURCES: dict[str, Source] = {
         count=202_599,
     ),
     # MNIST's labels and test set, for the digit classifier that measures the GAN's samples
-    # (quality.py): used as they are, not extracted.
+    # (judges/classifier.py): used as they are, not extracted.
     "mnist-train-labels": _mnist_file(
         "train-labels-idx1-ubyte.gz",
         sha256="3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",

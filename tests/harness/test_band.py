@@ -63,7 +63,7 @@ def test_the_shipped_band_spans_the_notebooks_two_epochs():
     shipped = band.load()
 
     assert shipped is not None and sorted(shipped.epochs) == [1, 2] and shipped.seeds >= 1
-    assert "quality_seeds.py" in shipped.made_by
+    assert "benchmarks.quality_seeds" in shipped.made_by
 
 
 def test_the_plot_shows_the_shares_beside_mnists_and_the_run_against_the_band(reference):

@@ -14,7 +14,7 @@ from harness.review import sandbox
 from helpers.archives import zip_bytes
 from helpers.notebooks import fill_exercises
 
-SOLUTIONS = sorted((Path(__file__).parents[2] / "learner_solutions").glob("*.py"))
+SOLUTIONS = sorted((Path(__file__).parents[1] / "learner_solutions").glob("*.py"))
 # The project's own solution: the notebook's exercise cells, as one learner's source.
 SHIPPED = "\n\n\n".join(
     cell.source
