@@ -83,16 +83,16 @@ def _sections(
 ) -> list[sections.Section]:
     notebooks = sorted(files.rglob("*.ipynb"), key=lambda path: (path.name != FILES[0], str(path)))
     reports = sorted(files.rglob("*.html"))
-    sections = [_files_section(files, notebooks, reports)]
+    found = [_files_section(files, notebooks, reports)]
     notebook = _read(notebooks[0]) if notebooks else None
     if notebook is None:
         reason = "There is no notebook to review." if not notebooks else "The notebook cannot be read."
-        return [*sections, sections.Section(reason, sections.REQUIRES, "Submit the executed notebook.")]
+        return [*found, sections.Section(reason, sections.REQUIRES, "Submit the executed notebook.")]
     code = learner_code(notebook)
     checked = checking.check(code, scratch, limits, training)
-    sections += sections.function_sections(checked, code)
-    sections.append(sections.hyperparameters_section(code, checked.notes))
-    return sections + _quality_sections(notebook, reports, data_dir, _trained(checked, training, data_dir))
+    found += sections.function_sections(checked, code)
+    found.append(sections.hyperparameters_section(code, checked.notes))
+    return found + _quality_sections(notebook, reports, data_dir, _trained(checked, training, data_dir))
 
 
 def _files_section(files: Path, notebooks: list[Path], reports: list[Path]) -> sections.Section:
