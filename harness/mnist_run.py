@@ -3,7 +3,7 @@
 The benchmarks and the reviewer's draft (when the reviewer asks for training) train the learner's
 functions with the notebook's own ``new_run`` and hyperparameters, on the data the notebook uses,
 and read the quality measured after the last epoch. The namespace is the notebook's (from
-``project.load_functions``): its ``helper`` and ``quality``, so that nothing here imports them.
+``project.load_functions``): its ``helper`` and ``judges``, so that nothing here imports them.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ import re
 
 import numpy as np
 import pytest
-from helpers.archives import digits, mnist_archives
+from helpers.archives import digits, place_mnist
 
 from benchmarks import (
     confidence_spread,
@@ -17,13 +17,6 @@ from benchmarks import (
     training_diagnosis,
 )
 from harness.judges import MNIST_SHARES
-
-
-def place_mnist(folder, use_source):
-    """Places the test MNIST archives in ``folder``, as offline, and points the sources at them."""
-    for name, archive in mnist_archives().items():
-        source = use_source(name, archive, ("http://127.0.0.1:9/never-asked",))
-        (folder / source.archive).write_bytes(archive)
 
 
 def test_quality_seeds_prints_each_seeds_figures_then_how_many_met_the_target(tmp_path, use_source, capsys):

@@ -1,16 +1,23 @@
 """Learners' own solutions, written independently in five styles, fill the exercise edition:
-every check accepts each of them, and each trains through every later cell of the notebook."""
+every check accepts each of them, each one's ``train`` drives the notebook's run (its losses, film
+and quality), and one of them goes through every later cell of the notebook, to the report.
+
+The shipped notebook's own end-to-end run is tests/test_notebook.py's; here one learner's notebook
+runs whole (the one whose ``train`` returns its losses as a dict and prints them in its own
+words), the others train in this process as the notebook's MNIST cell trains them.
+"""
 
 from pathlib import Path
 
 import nbformat
 import pytest
+from helpers.archives import place_mnist
 from helpers.notebooks import fill_exercises, refusing_celeba, run, serving_mnist, shortened
 from nbclient.exceptions import CellExecutionError
 
 import problem_unittests
 import student_edition
-from harness import execution, project
+from harness import execution, mnist_run, project
 
 SOLUTIONS = sorted((Path(__file__).parent / "learner_solutions").glob("*.py"))
 CHECKS = {
@@ -46,14 +53,26 @@ def test_every_check_accepts_the_learners_solution(exercise_edition, solution, c
     assert capsys.readouterr().out.count("Tests Passed") == 6
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=[path.stem for path in SOLUTIONS])
-def test_the_learners_solution_drives_every_later_cell(exercise_edition, solution, httpserver, tmp_path):
+def test_the_learners_train_drives_the_notebooks_run(exercise_edition, solution, tmp_path, use_source):
+    place_mnist(tmp_path, use_source)
+    namespace = project.load_functions(notebook=filled_with(exercise_edition, solution))
 
+    history = mnist_run.train_mnist(namespace, 0, str(tmp_path), epochs=2, max_batches=6, samples=64)
+
+    assert history["steps"] == 12, "every batch of both epochs trained"
+    # Each prints every 10 steps, or returns its losses.
+    assert len(history["d_loss"]) == len(history["g_loss"]) > 0, "its losses, printed or returned"
+    assert len(history["frames"]) >= 2, "a frame of the film at each epoch's end"
+    assert [entry["epoch"] for entry in history["quality"]] == [1, 2], "measured after each epoch"
+
+
+@pytest.mark.slow
+def test_a_learners_notebook_runs_through_every_later_cell(exercise_edition, httpserver, tmp_path):
     executed, html = run(
         tmp_path,
         [*serving_mnist(httpserver), refusing_celeba(httpserver)],
-        notebook=filled_with(exercise_edition, solution),
+        notebook=filled_with(exercise_edition, SOLUTIONS[0].parent / "upsampling.py"),
         max_batches=4,
         mnist_epochs=2,
     )

@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 from helpers.archives import faces_archive
 from helpers.notebooks import refusing_celeba, run, serving, serving_mnist
-from nbclient import NotebookClient
 from PIL import Image
 
 from harness import execution, project
@@ -149,23 +148,6 @@ def test_samples_shown_during_training_replace_each_other(tmp_path):
     assert len(shown) == 1 and "image/png" in shown[0].data, "five calls, one grid, updated in place"
 
 
-@pytest.mark.slow
-def test_notebook_without_celeba_says_so_once_and_finishes(httpserver, tmp_path):
-    executed, html = run(tmp_path, [*serving_mnist(httpserver), refusing_celeba(httpserver)], max_batches=2)
-
-    assert errors(executed) == []
-    download_output = "".join(
-        out.get("text", "") for out in outputs_of(executed, 'download_extract("celeba"')
-    )
-    assert "CelebA is not available" in download_output
-    assert "HTTP 403" in download_output
-    training_output = "".join(out.get("text", "") for out in outputs_of(executed, "celeba_run = new_run("))
-    assert "Skipped: no CelebA in this run" in training_output
-    assert download_output.count("CelebA is not available") == 1
-    assert "Traceback" not in html
-    assert Image.open(tmp_path / "data" / "mnist" / "image_0.jpg").size == (28, 28)
-
-
 def test_a_data_set_with_0_epochs_is_neither_fetched_nor_prepared(tmp_path):
     # No source is served: any download would fail here (and go to the internet elsewhere).
     executed, _ = run(tmp_path, [], mnist_epochs=0, celeba_epochs=0)
@@ -179,9 +161,18 @@ def test_a_data_set_with_0_epochs_is_neither_fetched_nor_prepared(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_rerun_loads_the_finished_run_and_other_settings_train_anew(httpserver, tmp_path):
+def test_without_celeba_it_says_so_once_finishes_and_a_rerun_loads_the_finished_run(httpserver, tmp_path):
     setup = [*serving_mnist(httpserver), refusing_celeba(httpserver)]
-    run(tmp_path, setup, max_batches=2)
+    first, first_html = run(tmp_path, setup, max_batches=2)
+
+    assert errors(first) == []
+    download_output = "".join(out.get("text", "") for out in outputs_of(first, 'download_extract("celeba"'))
+    assert "CelebA is not available" in download_output and "HTTP 403" in download_output
+    assert download_output.count("CelebA is not available") == 1
+    training_output = "".join(out.get("text", "") for out in outputs_of(first, "celeba_run = new_run("))
+    assert "Skipped: no CelebA in this run" in training_output
+    assert "Traceback" not in first_html
+    assert Image.open(tmp_path / "data" / "mnist" / "image_0.jpg").size == (28, 28)
 
     again, html = run(tmp_path, setup, max_batches=2)
     longer, _ = run(tmp_path, setup, max_batches=2, mnist_epochs=2)
@@ -244,22 +235,3 @@ def test_train_feeds_late_rate_of_the_learning_rate_in_the_later_half_even_resum
 
         rates = [float(feed["learning_rate:0"]) for feed in fed if "learning_rate:0" in feed]
         assert rates == [0.0008 * share for share in expected for _ in range(per_epoch)]
-
-
-def test_the_setup_cell_shows_nothing_in_jupyters_own_kernel(committed, monkeypatch):
-    # Why: Jupyter's kernel, with its default settings, forwards what the process writes to its
-    # standard error into the cell; run_notebook.py turns that off, a learner's Jupyter does not.
-    # ipykernel leaves that forwarding off under pytest (it looks for this variable): not here.
-    monkeypatch.delenv("PYTEST_CURRENT_TEST")
-    notebook = nbformat.from_dict(committed)
-    setup = next(cell for cell in notebook.cells if "definitions" in project.tags(cell))
-    # A second cell: what the process writes reaches the kernel's forwarder after a short delay.
-    notebook.cells = [setup, nbformat.v4.new_code_cell("import time\n\ntime.sleep(2)")]
-    client = NotebookClient(
-        notebook, kernel_name="python3", timeout=600, resources={"metadata": {"path": project.PROJECT}}
-    )
-
-    client.execute()
-
-    assert "import tensorflow" in notebook.cells[0].source
-    assert notebook.cells[0].outputs == [], "TensorFlow's C++ start-up lines reached the cell"

@@ -29,7 +29,7 @@ class Measure(Part):
         seed and step).
 
         Args:
-            judge: A ``quality`` judge (``evaluate`` and ``describe``); None to keep the samples only.
+            judge: A ``judges.Judge`` (``evaluate`` and ``describe``); None to keep the samples only.
             count: Samples drawn for each measurement.
         """
         self.judge, self.count = judge, count

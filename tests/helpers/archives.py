@@ -108,3 +108,11 @@ def mnist_archives() -> dict[str, bytes]:
 
 def faces_archive() -> bytes:
     return zip_bytes({f"img_align_celeba/{i:06d}.jpg": jpeg_bytes(face_photo(i)) for i in range(1, 131)})
+
+
+def place_mnist(folder, use_source) -> None:
+    """Places the test MNIST archives in ``folder``, as offline, and points the sources at them
+    (``use_source`` is conftest's fixture)."""
+    for name, archive in mnist_archives().items():
+        source = use_source(name, archive, ("http://127.0.0.1:9/never-asked",))
+        (folder / source.archive).write_bytes(archive)

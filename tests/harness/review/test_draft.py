@@ -18,7 +18,6 @@ from helpers.submissions import (
 import review
 from harness import execution, project
 from harness.review import checking, draft, render, sandbox, sections, unpack
-from harness.review.code import learner_code
 from harness.rubric import REPORT
 from harness.self_review import NOTEBOOK
 
@@ -39,17 +38,10 @@ def reviewed(tmp_path, path) -> draft.Review:
     return draft.draft(path, work / path.stem, tmp_path / "no-data", LIMITS)
 
 
-@pytest.fixture(scope="session")
-def shipped_checks(tmp_path_factory) -> checking.Checked:
-    """Our checks of the notebook's own solution, run once in the sandbox."""
-    notebook = executed(SOLUTIONS[0].read_text())
-    return checking.check(learner_code(notebook), tmp_path_factory.mktemp("scratch"), LIMITS)
-
-
 @pytest.fixture
-def checks_passing(monkeypatch, shipped_checks):
+def checks_passing(monkeypatch, honest_checks):
     """For the cases about files and figures: the checks' outcome is known, not run again."""
-    monkeypatch.setattr(checking, "check", lambda code, scratch, limits, training=None: shipped_checks)
+    monkeypatch.setattr(checking, "check", lambda code, scratch, limits, training=None: honest_checks)
 
 
 @needs_bubblewrap

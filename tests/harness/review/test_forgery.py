@@ -1,7 +1,6 @@
 """Verdicts a submission cannot forge: broken functions that also attack the checks, the worker's
 files and its process get no pass, since the verdict is given where their code does not run."""
 
-import nbformat
 import pytest
 from helpers.notebooks import learner_cells
 from helpers.submissions import SOLUTIONS, executed, needs_bubblewrap
@@ -191,11 +190,3 @@ def test_a_graph_with_a_forbidden_op_is_not_verified(tmp_path):
     assert checked.results["discriminator"].startswith("could not be verified: the graph holds ops outside")
     assert "PyFunc" in checked.results["discriminator"]
     assert checked.results["generator"] == "passed"
-
-
-def test_an_honest_solution_still_passes_every_function(tmp_path):
-    notebook = nbformat.from_dict(executed(SOLUTIONS[2].read_text()))
-
-    checked = checking.check(learner_code(notebook), tmp_path / "scratch", LIMITS)
-
-    assert checked.results == dict.fromkeys(checking.FUNCTIONS, "passed")
