@@ -287,6 +287,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--steps", type=int, default=60, help="timed steps (default 60)")
     parser.add_argument("--warmup", type=int, default=10, help="steps run before timing (default 10)")
     parser.add_argument("--batch", type=int, help="batch size (default: the notebook's batch_size)")
+    parser.add_argument(
+        "--shapes",
+        nargs="+",
+        choices=list(SHAPES),
+        default=list(SHAPES),
+        help="data sets' shapes (default both)",
+    )
     parser.add_argument("--original", type=int, metavar="CHANNELS", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     # No screen for the samples train shows every 100 steps. Not MPLBACKEND: a process this one
@@ -306,7 +313,8 @@ def main(argv: list[str] | None = None) -> None:
     peak = _positive("the matmul rate", matmul_rate())
     print(f"dense matmul peak: {peak:.0f} GFLOP/s")
     worst = None
-    for name, channels in SHAPES.items():
+    for name in args.shapes:
+        channels = SHAPES[name]
         command = [
             sys.executable,
             "-m",

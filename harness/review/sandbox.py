@@ -7,7 +7,9 @@ Its scratch folder is its only writable place; it has no network, and processes 
 (killing the sandbox kills them all). Where it has none,
 ``unshare`` still takes the network away. In every case the kernel's resource limits bound its CPU
 time, memory, processes and file sizes, a timeout bounds its wall time, and a reviewer running as
-root hands it to the ``nobody`` user (the kernel does not count root's processes).
+root hands it to an unprivileged user of its reviewing process's own (the kernel does not count
+root's processes, and counts one user's processes together: a fork bomb run by one of a cluster's
+workers would stop the reviews its neighbours run at the same time).
 ``isolation()`` says what the machine gives, and ``describe`` says it at the top of a review.
 """
 
@@ -31,7 +33,9 @@ from harness.project import PROJECT
 INSIDE = Path("/tmp/scratch")
 # Set to "1" in the environment of a process that has a process namespace of its own.
 OWN_PROCESSES = "SANDBOX_OWN_PROCESSES"
-NOBODY = 65534  # The unprivileged user a root reviewer hands the submission to.
+# A root reviewer's submissions run as FIRST_UID + its process id: a user no one else is, of no
+# group, one per reviewing process (process ids stay under 2**22 on Linux).
+FIRST_UID = 2**24
 # What the submission's process keeps of the reviewer's environment: nothing secret, no proxies.
 KEPT_ENVIRONMENT = ("PATH", "LANG", "LC_ALL")
 # The system's programs and libraries, shown read only (``/etc`` only for the dynamic loader).
@@ -115,7 +119,7 @@ def isolation() -> str:
 def describe(limits: Limits, kind: str | None = None) -> str:
     """What protects the reviewer, in two sentences, for the top of a review."""
     kind = kind or isolation()
-    user = ", as the user nobody" if os.getuid() == 0 and kind != "none" else ""
+    user = ", as an unprivileged user of its own" if os.getuid() == 0 and kind != "none" else ""
     install = "Install bubblewrap (`apt install bubblewrap`) to confine it."
     where = {
         "bubblewrap": "in a bubblewrap sandbox that shows it only the system, Python and the project's "
@@ -137,11 +141,17 @@ def _works(command: list[str]) -> bool:
         return False
 
 
-def _as_nobody(command: list[str]) -> list[str]:
-    """Root's processes escape the process limit: a root reviewer hands them to ``nobody``."""
+def submissions_uid() -> int:
+    """The user a root reviewer's process hands submissions to; its own, apart from its neighbours'."""
+    return FIRST_UID + os.getpid()
+
+
+def _as_unprivileged(command: list[str]) -> list[str]:
+    """Root's processes escape the process limit: a root reviewer hands them to a user of their own."""
     if os.getuid() != 0:
         return command
-    return ["setpriv", "--reuid", str(NOBODY), "--regid", str(NOBODY), "--clear-groups", *command]
+    uid = str(submissions_uid())
+    return ["setpriv", "--reuid", uid, "--regid", uid, "--clear-groups", *command]
 
 
 def _system() -> list[str]:
@@ -201,14 +211,14 @@ def _wrapped(command: list[str], scratch: Path, kind: str, readable: tuple[Path,
             *_shown(visible(readable)),
             *(("--bind", str(scratch), str(INSIDE)) if scratch != Path("/") else ()),
             *("--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"),
-            # Root's bwrap may keep the right to change user, to become nobody; nothing more.
+            # Root's bwrap may keep the right to change user, to become unprivileged; nothing more.
             *(("--cap-add", "CAP_SETUID,CAP_SETGID") if os.getuid() == 0 else ("--unshare-user",)),
             *("--die-with-parent", "--new-session", "--chdir", str(_seen(scratch, kind))),
-            *_as_nobody(command),
+            *_as_unprivileged(command),
         ]
     if kind == "unshare":
         user = () if os.getuid() == 0 else ("--map-root-user",)
-        return ["unshare", *user, "--net", "--pid", "--fork", "--kill-child", *_as_nobody(command)]
+        return ["unshare", *user, "--net", "--pid", "--fork", "--kill-child", *_as_unprivileged(command)]
     return command
 
 
@@ -241,10 +251,10 @@ def _limit(limits: Limits) -> None:
 
 
 def prepare(scratch: Path) -> None:
-    """Creates ``scratch``, writable by the submission's user (``nobody`` under a root reviewer)."""
+    """Creates ``scratch``, writable by the submission's user (``submissions_uid`` under root)."""
     scratch.mkdir(parents=True, exist_ok=True)
     if os.getuid() == 0 and isolation() != "none":
-        os.chown(scratch, NOBODY, NOBODY)
+        os.chown(scratch, submissions_uid(), submissions_uid())
 
 
 def run(

@@ -3,6 +3,7 @@ sandbox, on the reviewer's data read but never written, and its figures put in t
 
 import functools
 import json
+import re
 
 import numpy as np
 import pytest
@@ -172,7 +173,8 @@ def test_the_samples_are_drawn_by_our_code_from_the_trained_generator(tmp_path, 
     "generator, message",
     [
         (variants.generator_from_a_table, "never from a stored table of images"),
-        (functools.partial(variants.generator_picking_from_weights, every=10), "jump as z moves"),
+        # Rounded z: the images either stay put for a small step or jump, by where the noise falls.
+        (functools.partial(variants.generator_picking_from_weights, every=10), "as z moves|when z moves"),
     ],
     ids=["a stored table", "images picked by rounding z"],
 )
@@ -182,4 +184,4 @@ def test_a_trained_generator_that_does_not_draw_from_z_gives_no_samples(
     samples, why = drawing.draw(left_by_training(generator), tmp_path / "drawn", LIMITS, 64)
 
     assert samples is None and why.startswith("its trained generator could not be drawn from")
-    assert message in why
+    assert re.search(message, why), why

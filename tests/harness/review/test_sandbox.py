@@ -1,6 +1,7 @@
 """harness/review/sandbox.py: a hostile process is stopped by its limits, and the reviewer's files,
 network and processes stay out of its reach."""
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -47,7 +48,12 @@ def test_a_process_that_only_waits_is_stopped_by_the_wall_time_limit(tmp_path):
 
 
 def test_a_memory_bomb_is_stopped_by_the_memory_limit(tmp_path):
-    outcome = run_python("hoard = []\nwhile True: hoard.append(bytearray(10**7))", tmp_path / "scratch")
+    # CPU time to spare: filling 1 GiB takes seconds of it on a machine busy with other tests.
+    limits = dataclasses.replace(SMALL, cpu_seconds=20)
+
+    outcome = run_python(
+        "hoard = []\nwhile True: hoard.append(bytearray(10**7))", tmp_path / "scratch", limits
+    )
 
     assert outcome.stopped == "the memory limit of 1 GiB"
 
