@@ -40,14 +40,15 @@ def read_notebook(ref: str):
     return nbformat.reads(shown.stdout, as_version=4)
 
 
-def time_epoch(ref: str, data_dir: str, max_batches: int | None) -> float:
-    """Trains one MNIST epoch with the notebook of ``ref``; returns its seconds."""
+def time_epoch(ref: str, data_dir: str, max_batches: int | None, samples: int = 10_000) -> float:
+    """Trains one MNIST epoch with the notebook of ``ref``, measured at its end on ``samples``
+    samples as the notebook's is; returns its seconds."""
     from harness import project
     from harness.mnist_run import train_mnist
 
     notebook = project.load_functions(notebook=read_notebook(ref))
     start = time.perf_counter()
-    history = train_mnist(notebook, 0, data_dir, 1, max_batches, 10_000)
+    history = train_mnist(notebook, 0, data_dir, 1, max_batches, samples)
     seconds = time.perf_counter() - start
     if not history["quality"]:
         raise SystemExit(f"epoch_time.py: the epoch of {ref} did not finish")
@@ -56,7 +57,16 @@ def time_epoch(ref: str, data_dir: str, max_batches: int | None) -> float:
 
 def timed_in_process(ref: str, args) -> float:
     """``time_epoch`` in a process of its own; its seconds."""
-    command = [sys.executable, __file__, "--one", ref, "--data-dir", args.data_dir]
+    command = [
+        sys.executable,
+        __file__,
+        "--one",
+        ref,
+        "--data-dir",
+        args.data_dir,
+        "--samples",
+        str(args.samples),
+    ]
     if args.max_batches:
         command += ["--max-batches", str(args.max_batches)]
     done = subprocess.run(command, capture_output=True, text=True)
@@ -71,10 +81,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs of each notebook (default 3)")
     parser.add_argument("--max-batches", type=int, default=None, help="batches of the epoch (default all)")
     parser.add_argument("--data-dir", default=str(PROJECT / "data"), help="the notebook's data_dir")
+    parser.add_argument(
+        "--samples", type=int, default=10_000, help="samples measured at the epoch's end (default 10000)"
+    )
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
-        print(json.dumps({"seconds": time_epoch(args.one, args.data_dir, args.max_batches)}))
+        print(json.dumps({"seconds": time_epoch(args.one, args.data_dir, args.max_batches, args.samples)}))
         return 0
     if not args.against or args.runs < 1:
         parser.error("give --against REF (a commit) and --runs of at least 1")

@@ -242,10 +242,11 @@ def test_epoch_time_compares_the_working_notebook_with_a_commits_by_median(
     monkeypatch.setattr(
         epoch_time,
         "timed_in_process",
-        lambda ref, args: epoch_time.time_epoch(ref, args.data_dir, args.max_batches),
+        lambda ref, args: epoch_time.time_epoch(ref, args.data_dir, args.max_batches, args.samples),
     )
+    tiny = ["--max-batches", "2", "--samples", "64", "--data-dir", str(tmp_path)]
 
-    epoch_time.main(["--against", "HEAD", "--runs", "2", "--max-batches", "2", "--data-dir", str(tmp_path)])
+    epoch_time.main(["--against", "HEAD", "--runs", "2", *tiny])
 
     lines = capsys.readouterr().out.strip().splitlines()
     runs = [re.fullmatch(r"run ([12]): (.+): ([\d.]+) s", line) for line in lines if line.startswith("run ")]

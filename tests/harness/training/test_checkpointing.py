@@ -76,53 +76,31 @@ def test_a_finished_run_rerun_trains_nothing_says_so_and_returns_its_history(eve
     np.testing.assert_array_equal(np.asarray(again["frames"]), np.asarray(history["frames"]))
 
 
-def test_another_learning_rate_does_not_resume_and_says_why(notebook, tmp_path, data):
+def test_a_changed_setting_or_function_or_resume_false_starts_afresh_and_says_why(tmp_path, data):
+    notebook = project.load_functions()  # Its own copy: this test changes a constant and a function.
     train_run(notebook, make_run(tmp_path, notebook, ArrayData(data), epochs=1))
-    source = ArrayData(data)
-    run = make_run(tmp_path, notebook, source, epochs=1, learning_rate=0.001)
 
-    train_run(notebook, run, learning_rate=0.001)
+    def rerun(learning_rate=0.0005, resume=True):
+        """A second run of the same name: its notes, and the batches it trained on."""
+        source = ArrayData(data)
+        run = make_run(tmp_path, notebook, source, epochs=1, learning_rate=learning_rate, resume=resume)
+        train_run(notebook, run, learning_rate=learning_rate)
+        return " ".join(run.notes), source.served
 
-    assert source.served == [0, 1, 2, 3]
-    assert any("learning_rate 0.0005 → 0.001" in note and "from the start" in note for note in run.notes)
-
-
-def test_another_constant_does_not_resume_and_says_why(notebook, tmp_path, data, monkeypatch):
-    train_run(notebook, make_run(tmp_path, notebook, ArrayData(data), epochs=1))
+    notes, served = rerun(learning_rate=0.001)
+    assert "learning_rate 0.0005 → 0.001" in notes and "from the start" in notes
+    assert served == [0, 1, 2, 3]
     shipped = notebook["G_STEPS"]
-    monkeypatch.setitem(notebook, "G_STEPS", shipped + 1)
-    source = ArrayData(data)
-    run = make_run(tmp_path, notebook, source, epochs=1)
-
-    train_run(notebook, run)
-
-    assert source.served == [0, 1, 2, 3]
-    assert any(f"G_STEPS {shipped} → {shipped + 1}" in note for note in run.notes)
-
-
-def test_changed_code_does_not_resume_and_says_which_function(tmp_path, data):
-    notebook = project.load_functions()
-    train_run(notebook, make_run(tmp_path, notebook, ArrayData(data), epochs=1))
-    shipped = inspect.getsource(notebook["discriminator"])
-    source = shipped.replace("alpha=0.1", "alpha=0.15")
-    assert source != shipped, "the discriminator's default alpha moved: change what this test replaces"
-    exec(source, notebook)
-    fresh = ArrayData(data)
-    run = make_run(tmp_path, notebook, fresh, epochs=1)
-
-    train_run(notebook, run)
-
-    assert fresh.served == [0, 1, 2, 3]
-    assert any("discriminator's code changed" in note for note in run.notes)
-
-
-def test_resume_false_starts_afresh(notebook, tmp_path, data):
-    train_run(notebook, make_run(tmp_path, notebook, ArrayData(data), epochs=1))
-    source = ArrayData(data)
-
-    train_run(notebook, make_run(tmp_path, notebook, source, epochs=1, resume=False))
-
-    assert source.served == [0, 1, 2, 3]
+    notebook["G_STEPS"] = shipped + 1
+    notes, served = rerun(learning_rate=0.001)
+    assert f"G_STEPS {shipped} → {shipped + 1}" in notes and served == [0, 1, 2, 3]
+    code = inspect.getsource(notebook["discriminator"])
+    assert "alpha=0.1" in code, "the discriminator's default alpha moved: change what this test replaces"
+    exec(code.replace("alpha=0.1", "alpha=0.15"), notebook)
+    notes, served = rerun(learning_rate=0.001)
+    assert "discriminator's code changed" in notes and served == [0, 1, 2, 3]
+    # Nothing changed since, but the learner asked for a fresh start.
+    assert rerun(learning_rate=0.001, resume=False)[1] == [0, 1, 2, 3]
 
 
 def test_a_crash_while_saving_keeps_the_last_good_checkpoint(notebook, tmp_path, data, monkeypatch):

@@ -45,8 +45,9 @@ def test_the_same_seed_repeats_the_losses_and_another_seed_does_not(every_step, 
         run = make_run(tmp_path / folder, every_step, ArrayData(data), epochs=1, seed=seed, resume=False)
         return train_run(every_step, run)["d_loss"]
 
-    assert first_losses(7, "a") == first_losses(7, "b")
-    assert first_losses(7, "c") != first_losses(8, "d")
+    seven = first_losses(7, "a")
+    assert first_losses(7, "b") == seven
+    assert first_losses(8, "c") != seven
 
 
 def test_a_part_added_to_the_run_is_told_every_event_in_order(notebook, tmp_path, data):
