@@ -5,15 +5,20 @@ import dataclasses
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 from helpers.submissions import needs_bubblewrap
 
+from harness import project
 from harness.review import sandbox
 
 # Without a sandbox, root's processes escape the process limit: a fork bomb would reach the machine.
 contained = pytest.mark.skipif(
     sandbox.isolation() == "none" and os.getuid() == 0, reason="no sandbox, and root ignores process limits"
+)
+FORK_BOMB = (
+    "import os, time\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        time.sleep(0.1)"
 )
 SMALL = sandbox.Limits(wall_seconds=20, cpu_seconds=3, memory_bytes=2**30, processes=40, file_bytes=2**20)
 
@@ -60,21 +65,40 @@ def test_a_memory_bomb_is_stopped_by_the_memory_limit(tmp_path):
 
 @contained
 def test_a_fork_bomb_is_held_to_the_process_limit_and_killed_with_its_sandbox(tmp_path):
-    bomb = (
-        "import os, time\n"
-        "while True:\n"
-        "    try:\n"
-        "        os.fork()\n"
-        "    except OSError:\n"
-        "        time.sleep(0.1)\n"
-    )
     limits = sandbox.Limits(wall_seconds=5, processes=40)
 
-    outcome = run_python(bomb, tmp_path / "scratch", limits)
+    outcome = run_python(FORK_BOMB, tmp_path / "scratch", limits)
 
     assert outcome.stopped == "the wall-time limit of 5 s"
     left = subprocess.run(["pgrep", "-f", "os.fork"], capture_output=True, text=True).stdout.split()
     assert left == []
+
+
+# A cluster's other worker: a reviewing process of its own, whose submission is a fork bomb.
+NEIGHBOUR = f"""
+import sys
+from pathlib import Path
+from harness.review import sandbox
+limits = sandbox.Limits(wall_seconds=8, processes=40)
+sandbox.run([sys.executable, "-c", {FORK_BOMB!r}], Path(sys.argv[1]), limits)
+"""
+THREADS = (
+    "import threading, time\nfor _ in range(30): threading.Thread(target=time.sleep, args=(1,)).start()\n"
+)
+
+
+@contained
+@pytest.mark.skipif(os.getuid() != 0, reason="only a root reviewer hands submissions to users of their own")
+def test_a_fork_bomb_in_another_reviewing_process_leaves_this_ones_processes_alone(tmp_path):
+    bombing = [sys.executable, "-c", NEIGHBOUR, str(tmp_path / "bomb")]
+    neighbour = subprocess.Popen(bombing, cwd=project.PROJECT)
+    time.sleep(3)  # Its bomb is at its limit of 40 by now, for 5 s more.
+    limits = dataclasses.replace(SMALL, memory_bytes=4 * 2**30)  # Room for 30 threads' stacks.
+
+    outcome = run_python(THREADS + "print('started')", tmp_path / "scratch", limits)
+
+    neighbour.wait(timeout=60)
+    assert outcome.stdout.strip() == "started", outcome.problem()
 
 
 def test_a_file_too_large_is_stopped_by_the_file_size_limit(tmp_path):
