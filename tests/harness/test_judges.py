@@ -62,12 +62,25 @@ def mnist_dir(tmp_path, use_source):
     return tmp_path
 
 
+@pytest.fixture(scope="module")
+def trained():
+    """The classifier file the module's first judge trained (the digits are the same each time)."""
+    return {}
+
+
 @pytest.fixture
-def judge(mnist_dir):
-    return judges.MnistJudge(mnist_dir, samples=600)
+def judge(mnist_dir, trained):
+    """A judge of the stand-in digits: its classifier trained once for the module, then its cache."""
+    if trained:
+        (mnist_dir / classifier.CLASSIFIER_FILE).write_bytes(trained["file"])
+    made = judges.MnistJudge(mnist_dir, samples=600)
+    trained.setdefault("file", (mnist_dir / classifier.CLASSIFIER_FILE).read_bytes())
+    return made
 
 
-def test_digit_judge_trains_a_classifier_and_caches_it(judge, mnist_dir):
+def test_digit_judge_trains_a_classifier_and_caches_it(mnist_dir):
+    judge = judges.MnistJudge(mnist_dir, samples=600)
+
     assert judge.accuracy > 0.95
     assert (mnist_dir / judges.CLASSIFIER_FILE).is_file()
     assert judge.floors["real"] < judge.floors["noise"] / 10

@@ -9,7 +9,7 @@ from harness.review import checking, sandbox
 from harness.review.code import learner_code
 
 pytestmark = needs_bubblewrap
-LIMITS = sandbox.Limits(wall_seconds=180, cpu_seconds=30, memory_bytes=2 * 2**30, processes=128)
+LIMITS = sandbox.Limits(wall_seconds=180, cpu_seconds=15, memory_bytes=2 * 2**30, processes=128)
 # Each function does one hostile thing; the top of the first cell deletes the reviewer's folder.
 HOSTILE = """
 shutil.rmtree(FOLDER)
@@ -83,7 +83,7 @@ def test_hostile_functions_are_stopped_and_reported_and_the_reviewers_files_stay
     assert "No such file or directory" in results["generator"] or "Read-only" in results["generator"]
     assert results["model_loss"].endswith("It ran into the memory limit of 2 GiB.")
     assert results["model_opt"].endswith("It ran into the process limit of 128.")
-    assert "train" not in results and checked.stopped == "the CPU-time limit of 30 s"
+    assert "train" not in results and checked.stopped == "the CPU-time limit of 15 s"
     assert checked.seconds < LIMITS.wall_seconds
     assert (folder / "notes.md").read_text() == "my notes"
     assert httpserver.log == []
