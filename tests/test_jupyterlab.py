@@ -198,6 +198,7 @@ def prompt(page, text: str):
     return cell(page, text).locator(".jp-InputArea-prompt")
 
 
+@pytest.mark.slow
 def test_a_learner_writes_checks_trains_stops_resumes_and_exports(lab, page, tmp_path):
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import expect

@@ -77,6 +77,7 @@ def errors(notebook):
 
 
 @pytest.mark.slow
+@pytest.mark.slow
 def test_whole_notebook_runs_on_tiny_data_and_exports_a_clean_report(httpserver, tmp_path):
     setup = [*serving_mnist(httpserver), serving(httpserver, "celeba", faces_archive())]
     data_dir = os.path.relpath(tmp_path / "data", project.PROJECT)  # As a learner's "./data" is.

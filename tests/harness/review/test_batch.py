@@ -142,6 +142,7 @@ def real_batch(tmp_path_factory):
 
 
 @needs_bubblewrap
+@pytest.mark.slow
 def test_a_scheduler_and_two_workers_survive_a_killed_worker_and_a_rerun_reviews_nothing(
     real_batch, tmp_path
 ):

@@ -115,6 +115,7 @@ def test_a_submission_that_searches_what_it_can_read_for_a_solution_finds_none(t
         assert str(project.PROJECT / "tests") not in result and ".ipynb" not in result, result
 
 
+@pytest.mark.slow
 def test_no_module_of_ours_passes_in_place_of_any_function(tmp_path):
     results = checked(tmp_path, stubs(OURS)).results
 

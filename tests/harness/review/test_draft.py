@@ -49,6 +49,7 @@ LENIENT = b"def test_generator(generator, tf):\n    print('Tests Passed')\n"
 
 
 @needs_bubblewrap
+@pytest.mark.slow
 def test_a_batch_on_two_workers_passes_the_honest_fails_the_wrong_and_refuses_the_hostile(tmp_path):
     sources = {"shipped": SHIPPED} | {solution.stem: solution.read_text() for solution in SOLUTIONS}
     for name, source in sources.items():

@@ -53,6 +53,7 @@ def listing(folder) -> dict:
 
 
 @needs_bubblewrap
+@pytest.mark.slow
 def test_a_training_asked_for_runs_in_the_sandbox_and_leaves_the_reviewers_data_as_it_was(
     tmp_path, reviewers_data
 ):
