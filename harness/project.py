@@ -4,6 +4,9 @@ Every code cell is tagged ``exercise`` (the learner's: the six functions and the
 or ``given``; given cells that only define things are also tagged ``definitions``, and the cell of
 the run's settings ``parameters`` (papermill's convention). The commands, the tests and the
 benchmarks read the notebook through these tags, so that it stays the one source of its functions.
+
+``nbformat`` is imported by the functions that read a notebook, not with the module: its import
+takes 2 s, and the review's sandboxes import this module for ``PROJECT`` and read no notebook.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ def load_functions(path: Path = NOTEBOOK, notebook=None) -> dict:
         path: The notebook to read.
         notebook: The notebook, already read (``path`` then only names it in tracebacks).
     """
-    import nbformat  # Where a notebook is read: 2 s to import, and the review's sandboxes read none.
+    import nbformat  # Here, not above: see the module's docstring.
 
     notebook = notebook if notebook is not None else nbformat.read(path, as_version=4)
     namespace = {"__name__": "dlnd_face_generation"}
@@ -52,7 +55,7 @@ def given_definitions(path: Path = NOTEBOOK) -> str:
     """The source of the notebook's given cells tagged ``definitions`` (its imports, constants and
     helpers such as ``show_generator_output``), without a line of the exercise cells: the code a
     submission's functions are loaded over in a review, where no solution may be seen."""
-    import nbformat  # Where a notebook is read: 2 s to import, and the review's sandboxes read none.
+    import nbformat  # Here, not above: see the module's docstring.
 
     notebook = nbformat.read(path, as_version=4)
     cells = [
@@ -74,7 +77,7 @@ def with_parameters(notebook, parameters: dict, setup: str = ""):
     Raises:
         ValueError: The notebook has no cell tagged ``parameters``, or a name is not set in it.
     """
-    import nbformat  # Where a notebook is read: 2 s to import, and the review's sandboxes read none.
+    import nbformat  # Here, not above: see the module's docstring.
 
     copy = nbformat.from_dict(notebook)
     tagged = [i for i, cell in enumerate(copy.cells) if "parameters" in cell.metadata.get("tags", [])]

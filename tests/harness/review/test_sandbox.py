@@ -18,7 +18,12 @@ contained = pytest.mark.skipif(
     sandbox.isolation() == "none" and os.getuid() == 0, reason="no sandbox, and root ignores process limits"
 )
 FORK_BOMB = (
-    "import os, time\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        time.sleep(0.1)"
+    "import os, time\n"
+    "while True:\n"
+    "    try:\n"
+    "        os.fork()\n"
+    "    except OSError:\n"
+    "        time.sleep(0.1)\n"
 )
 SMALL = sandbox.Limits(wall_seconds=20, cpu_seconds=3, memory_bytes=2**30, processes=40, file_bytes=2**20)
 
