@@ -151,7 +151,7 @@ def test_training_diagnosis_prints_each_run_then_the_confusion_table(tmp_path, u
     place_mnist(tmp_path, use_source)
     keep = tmp_path / "histories.json"
     options = ["--data-dir", str(tmp_path), "--epochs", "1", "--max-batches", "2", "--samples", "64"]
-    cases = ["--cases", "shipped", "generator reads 2 noise values", "--seeds", "2", "--shipped-seeds", "1"]
+    cases = ["--cases", "shipped", "generator reads 2 noise values", "--seeds", "1", "--shipped-seeds", "1"]
 
     training_diagnosis.main([*options, *cases, "--keep", str(keep)])
 
@@ -160,7 +160,6 @@ def test_training_diagnosis_prints_each_run_then_the_confusion_table(tmp_path, u
     assert [line.split(":")[0] for line in runs] == [
         "shipped, seed 0",
         "generator reads 2 noise values, seed 0",
-        "generator reads 2 noise values, seed 1",
     ]
     assert all(
         re.search(r"FD [\d.]+% of noise's, digits [\d.]+% to [\d.]+%; diagnosis: [a-z ]+ \(", r) for r in runs
@@ -171,11 +170,11 @@ def test_training_diagnosis_prints_each_run_then_the_confusion_table(tmp_path, u
         if line.startswith("| ") and "---" not in line
     }
     right, wrong, none = map(int, rows["generator reads 2 noise values"].strip("| ").split(" | ")[2:])
-    assert right + wrong + none == 2
+    assert right + wrong + none == 1
     total = sum(int(row.strip("| ").split(" | ")[2]) for name, row in rows.items() if name != "case")
-    assert lines[-1] == f"{total}/3 runs diagnosed right"
+    assert lines[-1] == f"{total}/2 runs diagnosed right"
     # The histories are kept: a second call trains nothing and prints the same table.
-    assert len(json.loads(keep.read_text())) == 3
+    assert len(json.loads(keep.read_text())) == 2
     training_diagnosis.main([*options, *cases, "--keep", str(keep), "--data-dir", str(tmp_path / "none")])
     assert capsys.readouterr().out.strip().splitlines()[-1] == lines[-1]
 

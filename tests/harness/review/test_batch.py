@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from helpers.submissions import SOLUTIONS, executed, needs_bubblewrap, packed
+from helpers.submissions import SHIPPED, SOLUTIONS, executed, needs_bubblewrap, packed, rezipped
 
 import review
 from harness import project
@@ -129,21 +129,28 @@ def test_a_review_asks_for_what_the_workers_declare(declared, train, needs):
     assert batch.Options(data_dir="data", train=train).needs(declared) == needs
 
 
-# A real batch: an honest submission and one that escapes its folder (a batch's verdicts, failing
-# ones too, on a LocalCluster: test_draft's batch test).
+# A real batch: the shipped solution, a generator without its tanh whose submitted checks pass
+# anything (the verdict must not take their word), and a zip that escapes its folder. (Each of the
+# learners' solutions passes the judge in test_learner_solutions, and meets the files and
+# hyperparameters in test_draft: reviewing each here again would add half a minute apiece.)
+LENIENT = b"def test_generator(generator, tf):\n    print('Tests Passed')\n"
+
+
 @pytest.fixture(scope="module")
 def real_batch(tmp_path_factory):
     folder = tmp_path_factory.mktemp("batch")
-    packed(folder, "honest", executed(SOLUTIONS[0].read_text()))
+    packed(folder, "shipped", executed(SHIPPED))
+    no_tanh = executed(SOLUTIONS[0].read_text().replace("out = tf.tanh(logits)", "out = logits"))
+    rezipped(packed(folder, "no_tanh", no_tanh), {"problem_unittests.py": LENIENT})
     with zipfile.ZipFile(folder / "submissions" / "hostile.zip", "w") as bundle:
         bundle.writestr("dlnd_face_generation.ipynb", "{}")
-        bundle.writestr("../../planted.py", "print('pwned')")
+        bundle.writestr("../../planted.py", "print('pwned')")  # Out of its folder: refused.
     return folder / "submissions"
 
 
 @needs_bubblewrap
 @pytest.mark.slow
-def test_a_scheduler_and_two_workers_survive_a_killed_worker_and_a_rerun_reviews_nothing(
+def test_a_batch_on_two_workers_survives_a_killed_one_passes_the_honest_fails_the_wrong_refuses_hostile(
     real_batch, tmp_path
 ):
     distributed = pytest.importorskip("distributed")
@@ -152,24 +159,40 @@ def test_a_scheduler_and_two_workers_survive_a_killed_worker_and_a_rerun_reviews
     with dask_cluster(tmp_path, workers=2) as (address, worker_processes):
         reviewing = subprocess.Popen([*command, "--scheduler", address], cwd=project.PROJECT, **PIPED)
         with distributed.Client(address) as watcher:
-            victim = worker_under(watcher, ("review-honest",))
+            victim = worker_under(watcher, ("review-shipped",))
             time.sleep(3)  # In the middle of its review.
             os.kill(victim, signal.SIGKILL)
             assert victim in [process.pid for process in worker_processes]
         out, err = reviewing.communicate(timeout=600)
         assert reviewing.returncode == 0, err
 
-        # Every review, as one after another gives it: the honest one's samples are the reviewer's
-        # to look at (no data here), and nothing else is left to check.
+        # Every review, as one after another gives it. The shipped one meets every section but the
+        # samples, which are the reviewer's to look at (no data here, and no faces are measured).
+        text = (output / "shipped.review.md").read_text()
+        assert "**Meets Specifications in 8 of 10 sections; 2 to check by eye.**" in text, text
+        assert "bubblewrap sandbox" in text
+        assert (output / "shipped.review.html").read_text().startswith("<!DOCTYPE html>")
+        table = (output / "summary.md").read_text()
+        assert f"| shipped | {' | '.join(['✅'] * 8 + ['👀'] * 2)} |" in table, table
+        assert "9. The MNIST samples look like handwritten digits" in table
         rows = {row.name: row for row in summary.read(output)}
-        assert (rows["honest"].result, rows["hostile"].result) == (BY_EYE, "Refused")
-        assert list(rows["honest"].verdicts.values()).count(MEETS) == 8
+        assert (rows["shipped"].result, rows["hostile"].result) == (BY_EYE, "Refused")
+        assert not (real_batch.parents[1] / "planted.py").exists()
+        failing = rows["no_tanh"]
+        assert failing.result == REQUIRES and len(failing.reasons) == 1
+        assert failing.reasons[0].startswith("`generator`"), failing.reasons
+        [generator] = [
+            part for part in (output / "no_tanh.review.md").read_text().split("\n## ") if "❌" in part
+        ]
+        assert generator.startswith("❌ `generator`") and (
+            "between -1 and 1" in generator or "tanh" in generator
+        )
         assert all((output / f"{name}.review.html").is_file() for name in rows)
-        assert "2 reviewed, 0 skipped" in out
+        assert "3 reviewed, 0 skipped" in out
         written = {path.name: path.stat().st_mtime_ns for path in output.iterdir()}
 
         again = subprocess.run([*command, "--scheduler", address], cwd=project.PROJECT, timeout=300, **QUIET)
-        assert "0 reviewed, 2 skipped" in again.stdout, again.stderr
+        assert "0 reviewed, 3 skipped" in again.stdout, again.stderr
         assert {name: mtime for name, mtime in written.items() if ".review." in name} == {
             path.name: path.stat().st_mtime_ns for path in output.iterdir() if ".review." in path.name
         }, "no review written again"

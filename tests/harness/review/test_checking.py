@@ -10,6 +10,7 @@ from harness.review.code import learner_code
 
 pytestmark = needs_bubblewrap
 LIMITS = sandbox.Limits(wall_seconds=180, cpu_seconds=15, memory_bytes=2 * 2**30, processes=128)
+HONEST_LIMITS = sandbox.Limits(wall_seconds=300, memory_bytes=3 * 2**30)
 # Each function does one hostile thing; the top of the first cell deletes the reviewer's folder.
 HOSTILE = """
 shutil.rmtree(FOLDER)
@@ -58,14 +59,6 @@ beta1 = 0.5
 """
 
 
-def test_a_learners_solution_passes_every_check_and_gets_notes(honest_checks):
-    assert honest_checks.results == dict.fromkeys(checking.FUNCTIONS, "passed")
-    assert honest_checks.stopped is None and honest_checks.error is None
-    assert {"discriminator", "generator", "model_loss", "train", "learning_rate"} <= {
-        note.subject for note in honest_checks.notes
-    }
-
-
 def test_hostile_functions_are_stopped_and_reported_and_the_reviewers_files_stay(tmp_path, httpserver):
     httpserver.expect_request("/").respond_with_data("secret")
     folder = tmp_path / "reviewer"
@@ -89,7 +82,8 @@ def test_hostile_functions_are_stopped_and_reported_and_the_reviewers_files_stay
     assert httpserver.log == []
 
 
-def test_an_original_projects_notebook_without_tags_is_checked_from_its_defining_cells(tmp_path):
+def test_a_learners_solution_in_an_original_projects_notebook_passes_every_check_and_gets_notes(tmp_path):
+    # Without the cells' tags: the definitions are found in the cells that define them.
     cells = learner_cells(SOLUTIONS[0].read_text())
     sources = ["import problem_unittests as tests\nimport helper"]
     sources += [f"{cells[name]}\n\n\ntests.test_{name}({name})" for name in checking.FUNCTIONS]
@@ -97,6 +91,10 @@ def test_an_original_projects_notebook_without_tags_is_checked_from_its_defining
     sources.append(cells["hyperparameters"] + training)
     original = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(text) for text in sources])
 
-    checked = checking.check(learner_code(original), tmp_path / "scratch", LIMITS)
+    checked = checking.check(learner_code(original), tmp_path / "scratch", HONEST_LIMITS)
 
     assert checked.results == dict.fromkeys(checking.FUNCTIONS, "passed")
+    assert checked.stopped is None and checked.error is None
+    assert {"discriminator", "generator", "model_loss", "train", "learning_rate"} <= {
+        note.subject for note in checked.notes
+    }

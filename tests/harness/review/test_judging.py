@@ -8,29 +8,14 @@ import numpy as np
 import pytest
 import solution_variants as variants
 import tensorflow.compat.v1 as tf
+from helpers.judging import judged
 
-from harness import checks, evidence
-from harness.checks.common import as_failure, function_name
 from harness.review import judging
 
 
 @pytest.fixture(autouse=True, scope="module")
 def graph_mode_as_the_notebook():
     tf.disable_v2_behavior()  # As the notebook's setup cell, in the worker and in the judge.
-
-
-def judged(tmp_path, name, function) -> str:
-    """The judge's outcome for ``function``: its evidence made here, written, and judged from the files;
-    a failure while making it stands, as the worker claims it."""
-    for index, case in enumerate(checks.CHECKS[name].cases):
-        with tf.Graph().as_default():
-            try:
-                built = checks.build(name, function, case)
-            except Exception as error:
-                return f"failed: {as_failure(error, function_name(function))}"
-            evidence.write(built, tmp_path, f"{name}-{index}")
-    outcome, _ = judging.verdict(name, tmp_path, np.random.default_rng(7))
-    return outcome
 
 
 @pytest.mark.parametrize(

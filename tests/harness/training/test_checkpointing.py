@@ -80,16 +80,18 @@ def test_a_changed_setting_or_function_or_resume_false_starts_afresh_and_says_wh
     notebook = project.load_functions()  # Its own copy: this test changes a constant and a function.
     train_run(notebook, make_run(tmp_path, notebook, ArrayData(data), epochs=1))
 
-    def rerun(learning_rate=0.0005, resume=True):
+    def rerun(learning_rate=0.0005, resume=True, epochs=1):
         """A second run of the same name: its notes, and the batches it trained on."""
         source = ArrayData(data)
-        run = make_run(tmp_path, notebook, source, epochs=1, learning_rate=learning_rate, resume=resume)
+        run = make_run(tmp_path, notebook, source, epochs=epochs, learning_rate=learning_rate, resume=resume)
         train_run(notebook, run, learning_rate=learning_rate)
         return " ".join(run.notes), source.served
 
     notes, served = rerun(learning_rate=0.001)
     assert "learning_rate 0.0005 → 0.001" in notes and "from the start" in notes
     assert served == [0, 1, 2, 3]
+    notes, served = rerun(learning_rate=0.001, epochs=2)
+    assert "epochs 1 → 2" in notes and "from the start" in notes and served == list(range(8))
     shipped = notebook["G_STEPS"]
     notebook["G_STEPS"] = shipped + 1
     notes, served = rerun(learning_rate=0.001)
