@@ -156,10 +156,9 @@ def forged(*names: str) -> str:
                 "train": "failed",  # Its own "passed" claim is no verdict.
             },
         ),
-        (("model_loss",), {"model_loss": "labels the real images 0.00"}),
         (("model_opt",), {"model_opt": "is not written yet"}),  # Its body, read as text, is blank.
     ],
-    ids=["files-processes-and-lies", "patched-checks", "patched-at-definition"],
+    ids=["files-processes-and-lies", "patched-at-definition"],
 )
 def test_broken_functions_that_forge_their_verdicts_get_none(tmp_path, names, messages):
     common = (project.PROJECT / "harness" / "checks" / "common.py").read_text()
@@ -172,21 +171,23 @@ def test_broken_functions_that_forge_their_verdicts_get_none(tmp_path, names, me
     assert (project.PROJECT / "harness" / "checks" / "common.py").read_text() == common
 
 
-def test_a_graph_with_a_forbidden_op_is_not_verified(tmp_path):
-    # Correct functions, but the discriminator hides a Python callback in its graph.
-    source = SOLUTIONS[0].read_text()
-    hostile = source.replace(
-        '    with tf.variable_scope("discriminator", reuse=reuse):',
-        "    shape = images.shape\n"
-        "    images = tf.py_func(lambda x: x, [images], tf.float32, stateful=False)\n"
-        "    images.set_shape(shape)\n"
-        '    with tf.variable_scope("discriminator", reuse=reuse):',
+def test_checks_patched_away_get_no_pass_and_a_graph_with_a_forbidden_op_is_not_verified(tmp_path):
+    # model_loss swaps its labels and patches our checks of labels away; model_opt, correct, hides a
+    # Python callback in its graph. (One submission: each function is checked in a process of its own.)
+    hostile = forged("model_loss").replace(
+        "    t_vars = tf.trainable_variables()\n",
+        "    learning_rate = tf.py_func(lambda x: x, [learning_rate], tf.float32, stateful=False)\n"
+        "    learning_rate.set_shape(())\n"
+        "    t_vars = tf.trainable_variables()\n",
         1,
     )
-    assert hostile != source
-    notebook = executed(hostile)
-    checked = checking.check(learner_code(notebook), tmp_path / "scratch", LIMITS)
+    assert "py_func" in hostile
+    common = (project.PROJECT / "harness" / "checks" / "common.py").read_text()
 
-    assert checked.results["discriminator"].startswith("could not be verified: the graph holds ops outside")
-    assert "PyFunc" in checked.results["discriminator"]
+    checked = checking.check(learner_code(executed(hostile)), tmp_path / "scratch", LIMITS)
+
+    assert "labels the real images 0.00" in checked.results["model_loss"], checked.results
+    assert checked.results["model_opt"].startswith("could not be verified: the graph holds ops outside")
+    assert "PyFunc" in checked.results["model_opt"]
     assert checked.results["generator"] == "passed"
+    assert (project.PROJECT / "harness" / "checks" / "common.py").read_text() == common
