@@ -107,6 +107,22 @@ def run(sess, fetches, feed, description):
         ) from error
 
 
+def assign(sess, values: list) -> None:
+    """Sets each variable to its array (``values``: pairs), in one session call: ``Variable.load``
+    runs a call for each, and on a generator's graph a call costs as much as a small training step."""
+    feeds, together, apart = {}, [], []
+    for variable, value in values:
+        initial = variable.initializer.inputs[1]  # The tensor Variable.load feeds.
+        if initial in feeds:  # Two variables started from one tensor: it cannot take two values.
+            apart.append((variable, value))
+        else:
+            feeds[initial] = value
+            together.append(variable.initializer)
+    sess.run(together, feeds)
+    for variable, value in apart:
+        variable.load(value, sess)
+
+
 def require_tf_v1(tf_module):
     require(
         hasattr(tf_module, "placeholder") and hasattr(tf_module, "variable_scope"),

@@ -10,6 +10,7 @@ import tensorflow.compat.v1 as tf
 from harness.checks.common import (
     Z_DIM,
     as_tensor,
+    assign,
     call,
     pair,
     producer,
@@ -244,11 +245,12 @@ def _require_moved_by_weights(sess, z, images, batch, description):
     values = sess.run(weights)
     drawn = sess.run(images, {z: batch})
     noise = np.random.default_rng(len(values))
-    for variable, value in zip(weights, values):
-        variable.load(value * (1 + 0.05 * noise.standard_normal(value.shape)), sess)
+    assign(
+        sess,
+        [(v, value * (1 + 0.05 * noise.standard_normal(value.shape))) for v, value in zip(weights, values)],
+    )
     moved = sess.run(images, {z: batch})
-    for variable, value in zip(weights, values):
-        variable.load(value, sess)
+    assign(sess, list(zip(weights, values)))
     require(
         np.abs(moved - drawn).max() > 1e-6,
         f"The images of {description} do not change when its weights do: make them with the "

@@ -13,7 +13,7 @@ same trained weights (so it is what the graph did).
 import numpy as np
 import tensorflow.compat.v1 as tf
 
-from harness.checks.common import RNG_SEED, call, require
+from harness.checks.common import RNG_SEED, assign, call, require
 from harness.evidence import Evidence, EvidenceError, name_of
 from harness.training import Drawing, Film, Progress, Run, WeightAverage
 
@@ -345,10 +345,10 @@ def _replay(evidence, before, after):
     calls = list(_calls(evidence))[: evidence.roles.get("after_calls", 0)]
     with tf.Session(graph=evidence.graph) as sess:
         sess.run(tf.global_variables_initializer())
-        for name, value in before.items():
+        for name in before:
             if name not in variables:
                 raise EvidenceError(f"the record names a variable the graph lacks: {name!r:.80}")
-            variables[name].load(value, sess)
+        assign(sess, [(variables[name], value) for name, value in before.items()])
         for fetches, feeds in calls:
             elements = [evidence.element(name, operation=True) for name in fetches]
             try:
