@@ -12,7 +12,7 @@ PRINT_EVERY, SHOW_EVERY = (5, 50), (50, 500)
 
 
 def feed_notes(feeds: dict) -> list[Note]:
-    """Notes on what ``train`` fed its graph, as its check recorded it (``problem_unittests.TRAIN_FEEDS``)."""
+    """Notes on what ``train`` fed its graph, as its check recorded it (``OUTCOMES.train_feeds``)."""
     notes = []
     if "real" in feeds:
         notes.append(
