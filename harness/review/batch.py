@@ -8,8 +8,10 @@ workers and, when a worker dies in the middle of one, runs it again on another; 
 cluster, one after another in this process. On the worker, the review runs exactly as it runs
 here: unpacked, checked in the sandbox and judged (``draft``).
 
-A rerun skips the submissions whose digest (content and options) the summary already holds and
-whose review is written, and reviews the rest, so a stopped batch loses nothing done.
+A rerun skips the submissions whose digest (content, options and the grader's version) the
+summary already holds and whose review is written, and reviews the rest, so a stopped batch loses
+nothing done. After the grader changed, each earlier review is kept beside the new one, and the
+summary says which verdicts changed (``grader``).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from harness import atomic
-from harness.review import render, retraining, sandbox, summary, unpack
+from harness.review import grader, render, retraining, sandbox, summary, unpack
 from harness.review.draft import Review, draft
 
 __all__ = ["Options", "Submission", "review_all", "review_file", "submission_of"]
@@ -81,10 +83,11 @@ class Submission:
     payload: bytes
 
     def digest(self, options: Options) -> str:
-        """What identifies its review: its content and the options, not where it lies."""
+        """What identifies its review: its content, the options and the grader's version, not where
+        it lies."""
         chosen = {key: value for key, value in asdict(options).items() if key != "data_dir"}
         hashed = hashlib.sha256(self.payload)
-        hashed.update(json.dumps(chosen, sort_keys=True).encode())
+        hashed.update(json.dumps(chosen | {"grader": grader.version()}, sort_keys=True).encode())
         return hashed.hexdigest()[:16]
 
 
@@ -188,7 +191,8 @@ def review_all(
             is "skipped", "done" or "failed"; ``running`` counts the reviews under way then.
     """
     output.mkdir(parents=True, exist_ok=True)
-    before = done_before(summary.read(output), output)
+    earlier = {row.name: row for row in summary.read(output)}
+    before = done_before(list(earlier.values()), output)
     rows: dict[str, summary.Row] = {}
     todo = []
     for submission in submissions:
@@ -202,14 +206,28 @@ def review_all(
     results = _on_cluster(client, todo, options) if client is not None else _here(todo, options)
     for submission, digest, review, failure, running in results:
         if review is not None:
-            write_review(review, output)
             row = summary.row_of(review, digest)
+            keep_earlier(earlier.get(submission.name), row, output)
+            write_review(review, output)
         else:
             row = summary.failed(submission.name, digest, failure)
         rows[submission.name] = row
         summary.write(list(rows.values()), output)
         told("failed" if row.result == summary.FAILED else "done", row, running)
     return sorted(rows.values(), key=lambda row: row.name)
+
+
+def keep_earlier(before: summary.Row | None, row: summary.Row, output: Path) -> None:
+    """When another grader judged ``before``, keeps its review as ``NAME.review.VERSION.md`` (and
+    .html) beside the new one, and tells ``row`` what changed since."""
+    if before is None or before.grader == row.grader or before.result == summary.FAILED:
+        return
+    version = before.grader or "unversioned"
+    for suffix in (".md", ".html"):
+        written = output / f"{before.name}.review{suffix}"
+        if written.is_file():
+            written.replace(output / f"{before.name}.review.{version}{suffix}")
+    row.previous_grader, row.changed = version, summary.changes(before, row)
 
 
 def _here(todo: list, options: Options) -> Iterator[tuple]:

@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 
 from harness.quiet import native_log_lines_hidden
-from harness.review import checking, figures, retraining, samples, sandbox, sections
+from harness.review import checking, figures, grader, retraining, samples, sandbox, sections
 from harness.review.code import learner_code
 from harness.review.unpack import HostileSubmission, unpack
 from harness.rubric import FILES
@@ -40,6 +40,7 @@ class Review:
         protection: How the submission's code was confined, in words.
         refused: Why the submission was not reviewed (a hostile archive), or None.
         seconds: How long the review took.
+        grader: The version of what judged it (``grader.version``), or "" before it was judged.
     """
 
     name: str
@@ -47,6 +48,7 @@ class Review:
     protection: str = ""
     refused: str | None = None
     seconds: float = 0.0
+    grader: str = ""
 
 
 def draft(
@@ -67,6 +69,7 @@ def draft(
     """
     start = time.monotonic()
     review = Review(submission.name.removesuffix(".zip"), protection=sandbox.describe(limits))
+    review.grader = grader.version()
     try:
         files = unpack(submission, work / "files")
     except HostileSubmission as refusal:

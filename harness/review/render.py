@@ -49,7 +49,7 @@ def markdown(review: Review) -> str:
         ]
         lines += [f"- ✓ {text}" for text in section.done_well]
         lines += [f"- 🌀 {text}" for text in section.worth_trying]
-    lines += ["", f"*Drafted in {review.seconds:.0f} s.*", ""]
+    lines += ["", f"*Drafted in {review.seconds:.0f} s{_by(review)}.*", ""]
     return "\n".join(lines)
 
 
@@ -78,7 +78,7 @@ def page(review: Review) -> str:
         items += [f'<li class="try">{escape(t)}</li>' for t in section.worth_trying]
         if items:
             parts.append(f"<ul>{''.join(items)}</ul>")
-    parts.append(f'<p class="protection">Drafted in {review.seconds:.0f} s.</p>')
+    parts.append(f'<p class="protection">Drafted in {review.seconds:.0f} s{html.escape(_by(review))}.</p>')
     return _document(f"Review of {review.name}", "\n".join(parts))
 
 
@@ -92,3 +92,7 @@ def _document(title: str, body: str) -> str:
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
         f"<style>{_STYLE}</style></head><body>\n{body}\n</body></html>\n"
     )
+
+
+def _by(review: Review) -> str:
+    return f" by grader version {review.grader}" if review.grader else ""

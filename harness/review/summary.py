@@ -21,7 +21,7 @@ from harness import atomic
 from harness.review.draft import Review
 from harness.review.sections import BY_EYE, MEETS, REQUIRES
 
-__all__ = ["FAILED", "Row", "read", "row_of", "write"]
+__all__ = ["FAILED", "Row", "changes", "read", "row_of", "write"]
 
 FILES = {"csv": "summary.csv", "markdown": "summary.md", "html": "summary.html"}
 FAILED = "Failed"  # A review that did not end (its worker died too often, an error of ours).
@@ -30,6 +30,7 @@ COMMONEST = 5  # Reasons listed in the summary.
 _MARKS = {MEETS: "✅", REQUIRES: "❌", BY_EYE: "👀"}
 _FIGURES = re.compile(r"\d+(?:[.,]\d+)*")
 _SEPARATOR = " | "  # Between the reasons of one row in the CSV.
+_VERSIONS = ("grader", "previous grader", "changed")  # Columns a summary before them lacks.
 
 
 @dataclass
@@ -45,6 +46,9 @@ class Row:
         reasons: For each section that requires changes, its title and the first sentence of its evidence.
         seconds: How long the review took.
         note: Why it was refused or failed, or "".
+        grader: The version of what judged it (``grader.version``), or "".
+        previous_grader: The version that judged it before, when the grader changed since; or "".
+        changed: The verdicts that changed since then: "title: before → now".
     """
 
     name: str
@@ -54,6 +58,9 @@ class Row:
     reasons: list[str] = field(default_factory=list)
     seconds: float = 0.0
     note: str = ""
+    grader: str = ""
+    previous_grader: str = ""
+    changed: list[str] = field(default_factory=list)
 
 
 def row_of(review: Review, digest: str) -> Row:
@@ -62,7 +69,19 @@ def row_of(review: Review, digest: str) -> Row:
     reasons = [f"{s.title}: {_first_sentence(s.evidence)}" for s in review.sections if s.verdict == REQUIRES]
     found = set(verdicts.values())
     result = REFUSED if review.refused else next((v for v in (REQUIRES, BY_EYE) if v in found), MEETS)
-    return Row(review.name, digest, result, verdicts, reasons, review.seconds, review.refused or "")
+    return Row(
+        review.name, digest, result, verdicts, reasons, review.seconds, review.refused or "", review.grader
+    )
+
+
+def changes(before: Row, now: Row) -> list[str]:
+    """The verdicts of ``now`` that are not ``before``'s, as "title: before → now" (— for none)."""
+    titles = [*now.verdicts, *(title for title in before.verdicts if title not in now.verdicts)]
+    return [
+        f"{title}: {before.verdicts.get(title, '—')} → {now.verdicts.get(title, '—')}"
+        for title in titles
+        if before.verdicts.get(title) != now.verdicts.get(title)
+    ]
 
 
 def failed(name: str, digest: str, why: str) -> Row:
@@ -91,14 +110,26 @@ def _csv(rows: list[Row]) -> str:
     titles = _titles(rows)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["submission", "result", "sections met", *titles, "reasons", "note", "seconds", "digest"])
+    header = ["submission", "result", "sections met", *titles, "reasons", "note", "seconds", "digest"]
+    writer.writerow([*header, *_VERSIONS])
     for row in rows:
         met = sum(verdict == MEETS for verdict in row.verdicts.values())
         verdicts = [row.verdicts.get(title, "") for title in titles]
         met_text = f"{met}/{len(row.verdicts)}" if row.verdicts else ""
         reasons = _SEPARATOR.join(row.reasons)
+        versions = [row.grader, row.previous_grader, _SEPARATOR.join(row.changed)]
         writer.writerow(
-            [row.name, row.result, met_text, *verdicts, reasons, row.note, f"{row.seconds:.0f}", row.digest]
+            [
+                row.name,
+                row.result,
+                met_text,
+                *verdicts,
+                reasons,
+                row.note,
+                f"{row.seconds:.0f}",
+                row.digest,
+                *versions,
+            ]
         )
     return out.getvalue()
 
@@ -115,7 +146,9 @@ def read(output: Path) -> list[Row]:
     for record in records:
         if not fixed <= set(record):
             return []  # Not a summary this version wrote: everything is reviewed again.
-        verdicts = {title: value for title, value in record.items() if title not in fixed and value}
+        verdicts = {
+            title: value for title, value in record.items() if title not in fixed | set(_VERSIONS) and value
+        }
         reasons = record["reasons"].split(_SEPARATOR) if record["reasons"] else []
         seconds = float(record["seconds"] or 0)
         rows.append(
@@ -127,6 +160,9 @@ def read(output: Path) -> list[Row]:
                 reasons,
                 seconds,
                 record["note"],
+                record.get("grader") or "",
+                record.get("previous grader") or "",
+                record["changed"].split(_SEPARATOR) if record.get("changed") else [],
             )
         )
     return rows
@@ -175,7 +211,23 @@ def markdown(rows: list[Row]) -> str:
     if reasons:
         lines += ["", "Commonest reasons for Requires Changes:", ""]
         lines += [f"- {reason} ({count})" for reason, count in reasons]
+    regraded = [row for row in rows if row.previous_grader]
+    if regraded:
+        lines += ["", regrading(regraded), ""]
+        lines += [f"- {row.name}: {change}" for row in regraded for change in row.changed]
     return "\n".join([*lines, ""])
+
+
+def regrading(regraded: list[Row]) -> str:
+    """One sentence on the reviews done again since the grader changed: how many verdicts changed."""
+    versions = sorted({row.previous_grader for row in regraded})
+    changed = sum(len(row.changed) for row in regraded)
+    rows = sum(bool(row.changed) for row in regraded)
+    return (
+        f"Judged again since the grader changed (from {', '.join(versions)} to {regraded[0].grader}): "
+        f"{changed} verdict{'s' * (changed != 1)} changed, in {rows} of {len(regraded)} submissions; "
+        "each earlier review is kept as NAME.review.VERSION.md."
+    )
 
 
 def _totals(rows: list[Row]) -> str:
@@ -204,6 +256,7 @@ def page(rows: list[Row]) -> str:
         f"<table><tr><th>submission</th>{head}<th>seconds</th></tr>{''.join(body)}</table>",
         f"<ol>{legend}</ol>",
         f"<h2>Commonest reasons for Requires Changes</h2><ul>{reasons}</ul>" if reasons else "",
+        _regrading_html(rows),
     ]
     style = "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
     style += "td,th{border:1px solid #ccc;padding:.3em .6em}"
@@ -211,3 +264,15 @@ def page(rows: list[Row]) -> str:
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Reviews</title>'
         f"<style>{style}</style></head><body>\n{''.join(parts)}\n</body></html>\n"
     )
+
+
+def _regrading_html(rows: list[Row]) -> str:
+    regraded = [row for row in rows if row.previous_grader]
+    if not regraded:
+        return ""
+    items = "".join(
+        f"<li>{html.escape(row.name)}: {html.escape(change)}</li>"
+        for row in regraded
+        for change in row.changed
+    )
+    return f"<h2>The grader changed</h2><p>{html.escape(regrading(regraded))}</p><ul>{items}</ul>"

@@ -3,6 +3,7 @@
 import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -15,24 +16,25 @@ from helpers.submissions import SHIPPED, SOLUTIONS, executed, needs_bubblewrap, 
 
 import review
 from harness import project
-from harness.review import batch, summary, unpack
+from harness.review import batch, grader, summary, unpack
 from harness.review.draft import Review
 from harness.review.sections import BY_EYE, MEETS, REQUIRES, Section
 
 OPTIONS = batch.Options(data_dir="data")
 
 
-def fake_reviews(monkeypatch, output, fail=()):
-    """Reviews that take no time: REQUIRES for a payload holding b"bad"; each call written down,
-    with the summary's rows as they stood when it began."""
+def fake_reviews(monkeypatch, output, fail=(), lenient=False):
+    """Reviews that take no time: REQUIRES for a payload holding b"bad" (MEETS if ``lenient``);
+    each call written down, with the summary's rows as they stood when it began."""
     calls = []
 
     def review_submission(submission, options):
         calls.append((submission.name, [row.name for row in summary.read(output)]))
         if submission.name in fail:
             raise RuntimeError(f"{submission.name} broke the reviewer")
-        verdict = REQUIRES if b"bad" in submission.payload else MEETS
-        return Review(submission.name, [Section("`train` is correct", verdict, "Seen.")], seconds=1.0)
+        verdict = REQUIRES if b"bad" in submission.payload and not lenient else MEETS
+        section = Section("`train` is correct", verdict, "Seen.")
+        return Review(submission.name, [section], seconds=1.0, grader=grader.version())
 
     monkeypatch.setattr(batch, "review_submission", review_submission)
     return calls
@@ -71,6 +73,57 @@ def test_a_rerun_reviews_only_what_changed_in_content_or_options(monkeypatch, tm
     calls.clear()
     batch.review_all(submissions(ada=b"good"), batch.Options(data_dir="data", minutes=5), tmp_path)
     assert [name for name, _ in calls] == ["ada"], "other options: reviewed again"
+
+
+def test_a_rerun_after_the_grader_changed_reviews_again_keeps_the_earlier_review_and_says_what_changed(
+    monkeypatch, tmp_path
+):
+    monkeypatch.setattr(grader, "version", lambda: "v1")
+    fake_reviews(monkeypatch, tmp_path)
+    batch.review_all(submissions(ada=b"good", bob=b"bad"), OPTIONS, tmp_path)
+    monkeypatch.setattr(grader, "version", lambda: "v2")  # A check was fixed: bob's mistake passes now.
+    calls = fake_reviews(monkeypatch, tmp_path, lenient=True)
+
+    rows = batch.review_all(submissions(ada=b"good", bob=b"bad"), OPTIONS, tmp_path)
+
+    assert [name for name, _ in calls] == ["ada", "bob"], "every submission judged again"
+    assert [(row.name, row.grader, row.previous_grader) for row in rows] == [
+        ("ada", "v2", "v1"),
+        ("bob", "v2", "v1"),
+    ]
+    assert (tmp_path / "bob.review.v1.md").read_text().count("Requires Changes") >= 1
+    assert "by grader version v2" in (tmp_path / "bob.review.md").read_text()
+    assert (tmp_path / "ada.review.v1.html").is_file()
+    table = (tmp_path / "summary.md").read_text()
+    assert "Judged again since the grader changed (from v1 to v2): 1 verdict changed, in 1 of 2" in table
+    assert "- bob: `train` is correct: Requires Changes → Meets Specifications" in table
+    assert summary.read(tmp_path)[1].changed == [
+        "`train` is correct: Requires Changes → Meets Specifications"
+    ]
+    calls.clear()
+    batch.review_all(submissions(ada=b"good", bob=b"bad"), OPTIONS, tmp_path)
+    assert calls == [], "an unchanged rerun skips every submission"
+
+
+def test_the_graders_version_changes_with_the_checks_and_not_with_the_batchs_bookkeeping(
+    monkeypatch, tmp_path
+):
+    for entry in [*grader.JUDGING, *grader.BOOKKEEPING]:
+        source = project.PROJECT / entry
+        copy = shutil.copytree if source.is_dir() else shutil.copy
+        (tmp_path / entry).parent.mkdir(parents=True, exist_ok=True)
+        if not (tmp_path / entry).exists():
+            copy(source, tmp_path / entry)
+    monkeypatch.setattr(grader, "PROJECT", tmp_path)
+    version = grader.version.__wrapped__  # Not the cached version of this process.
+    first = version()
+
+    with (tmp_path / "harness" / "review" / "summary.py").open("a") as written:
+        written.write("\n# How the table is laid out changed.\n")
+    assert version() == first
+    with (tmp_path / "harness" / "checks" / "common.py").open("a") as written:
+        written.write("\n# A check was fixed.\n")
+    assert version() != first and len(version()) == 12
 
 
 def test_a_review_that_fails_is_a_row_and_the_next_rerun_does_it_again(monkeypatch, tmp_path):
