@@ -107,7 +107,7 @@ def run(sess, fetches, feed, description):
         ) from error
 
 
-def assign(sess, values: list) -> None:
+def assign(sess, values: list[tuple[tf.Variable, np.ndarray]]) -> None:
     """Sets each variable to its array (``values``: pairs), in one session call: ``Variable.load``
     runs a call for each, and on a generator's graph a call costs as much as a small training step."""
     feeds, together, apart = {}, [], []

@@ -13,13 +13,17 @@ import hashlib
 
 from harness.project import PROJECT
 
-# What judges: its source files, under the project, by folder or file.
+# What judges: its source files, under the project, by folder or file. The checks train in a
+# ``training.Run``; ``exercise`` says what a blank function is; ``band`` places the figures.
 JUDGING = (
     "harness/checks",
     "harness/judges",
     "harness/practices",
     "harness/review",
+    "harness/training",
+    "harness/band.py",
     "harness/evidence.py",
+    "harness/exercise.py",
     "harness/messages.py",
     "harness/rubric.py",
     "harness/reference_band.json",
