@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import resource
+import secrets
 import shutil
 import signal
 import subprocess
@@ -33,9 +34,12 @@ from harness.project import PROJECT
 INSIDE = Path("/tmp/scratch")
 # Set to "1" in the environment of a process that has a process namespace of its own.
 OWN_PROCESSES = "SANDBOX_OWN_PROCESSES"
-# A root reviewer's submissions run as FIRST_UID + its process id: a user no one else is, of no
-# group, one per reviewing process (process ids stay under 2**22 on Linux).
-FIRST_UID = 2**24
+# A root reviewer's submissions run as a user drawn at random from these, one per reviewing
+# process, of no group. Not its process id: containers on one machine reuse the same process ids,
+# and the kernel counts a user's processes across all of them (one's fork bomb stopped another's
+# reviews). Two of a hundred reviewing processes on one machine share a user once in 400,000.
+FIRST_UID, LAST_UID = 2**24, 2**31 - 2
+_UIDS: dict[int, int] = {}  # By process id: a forked reviewing process draws a user of its own.
 # What the submission's process keeps of the reviewer's environment: nothing secret, no proxies.
 KEPT_ENVIRONMENT = ("PATH", "LANG", "LC_ALL")
 # The system's programs and libraries, shown read only (``/etc`` only for the dynamic loader).
@@ -143,7 +147,7 @@ def _works(command: list[str]) -> bool:
 
 def submissions_uid() -> int:
     """The user a root reviewer's process hands submissions to; its own, apart from its neighbours'."""
-    return FIRST_UID + os.getpid()
+    return _UIDS.setdefault(os.getpid(), FIRST_UID + secrets.randbelow(LAST_UID - FIRST_UID))
 
 
 def _as_unprivileged(command: list[str]) -> list[str]:

@@ -3,6 +3,7 @@ network and processes stay out of its reach."""
 
 import dataclasses
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -104,6 +105,38 @@ def test_a_fork_bomb_in_another_reviewing_process_leaves_this_ones_processes_alo
 
     neighbour.wait(timeout=60)
     assert outcome.stdout.strip() == "started", outcome.problem()
+
+
+# Prints the user a forked child draws, then the process's id and its user, drawn twice.
+DRAW = """
+import os
+from harness.review import sandbox
+first = sandbox.submissions_uid()
+child = os.fork()
+if child == 0:
+    print(sandbox.submissions_uid(), flush=True)
+    os._exit(0)
+os.waitpid(child, 0)
+print(os.getpid(), first, sandbox.submissions_uid())
+"""
+# Containers on one machine number their processes alike: two reviewing processes of id 1.
+IN_A_CONTAINER = ["unshare", "--pid", "--fork", "--map-root-user", sys.executable, "-c", DRAW]
+
+
+@pytest.mark.skipif(shutil.which("unshare") is None, reason="no unshare to make a process namespace")
+def test_each_reviewing_process_hands_submissions_to_a_user_of_its_own_even_where_process_ids_repeat():
+    drawn = [
+        subprocess.run(IN_A_CONTAINER, capture_output=True, text=True, cwd=project.PROJECT, check=True)
+        for _ in range(2)
+    ]
+
+    (child_a, pid_a, first_a, again_a), (child_b, pid_b, first_b, again_b) = (
+        [int(word) for word in run.stdout.split()] for run in drawn
+    )
+    assert pid_a == pid_b == 1  # The same process id, as in two containers.
+    assert first_a == again_a and first_b == again_b  # One user for the whole of a reviewing process.
+    assert len({first_a, first_b, child_a, child_b}) == 4  # And none shared, a forked one's neither.
+    assert all(sandbox.FIRST_UID <= uid <= sandbox.LAST_UID for uid in (first_a, first_b, child_a, child_b))
 
 
 def test_a_file_too_large_is_stopped_by_the_file_size_limit(tmp_path):
