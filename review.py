@@ -6,7 +6,9 @@
 
 Each review is written as Markdown (to edit and send) and as HTML, in ``reviews/``; a batch also
 gets ``summary.md``, ``summary.html`` and ``summary.csv`` (for a gradebook), rewritten as each
-review arrives. A rerun skips what it already reviewed with the same content and options. The
+review arrives, and ``similarity.html`` and ``similarity.csv``: the submissions too alike to be
+independent (the same code, or the reference's; the same figures or samples), named in their
+drafts. A rerun skips what it already reviewed with the same content and options. The
 submission's code runs only in a sandbox (bubblewrap where the machine has it) with limits on
 time, memory and processes; the top of each review says which. No training runs unless asked
 (``--train``): the figures are read from the executed notebook and its report, and the samples it
@@ -22,11 +24,11 @@ import sys
 from pathlib import Path
 
 from harness.project import PROJECT
-from harness.review import batch, render, retraining, sandbox, summary
+from harness.review import batch, render, retraining, sandbox, similarity_report, summary
 from harness.review.batch import Options
 
 CONNECT_TIMEOUT = "10s"  # How long to try a scheduler given by --scheduler.
-INSTALL_DASK = "`.venv/bin/pip install -r requirements-review.txt`"
+INSTALL_REVIEW = "`.venv/bin/pip install -r requirements-review.txt`"
 
 
 class BadArguments(ValueError):
@@ -83,8 +85,8 @@ def cluster(args: argparse.Namespace, count: int):
         from distributed import Client, LocalCluster
     except ImportError:
         if args.scheduler is not None:
-            raise BadArguments(f"--scheduler needs Dask, which is not installed: {INSTALL_DASK}") from None
-        print(f"Reviewing one after another: Dask is not installed ({INSTALL_DASK}).", file=sys.stderr)
+            raise BadArguments(f"--scheduler needs Dask, which is not installed: {INSTALL_REVIEW}") from None
+        print(f"Reviewing one after another: Dask is not installed ({INSTALL_REVIEW}).", file=sys.stderr)
         yield None
         return
 
@@ -150,8 +152,19 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if len(paths) > 1:
         print(summary.markdown(summary.read(args.output)))
+        print(similar(submissions, args.output))
     print(progress.describe())
     return 0
+
+
+def similar(submissions: list[batch.Submission], output: Path) -> str:
+    """Writes the similarity report of a batch, and says where and how many pairs it names."""
+    try:
+        import copydetect  # noqa: F401
+    except ImportError:
+        return f"No similarity report: copydetect is not installed ({INSTALL_REVIEW})."
+    alike = similarity_report.report(submissions, output)
+    return f"{output / similarity_report.FILES['html']}: {len(alike)} pairs of similar submissions."
 
 
 class Progress:

@@ -13,6 +13,8 @@ from benchmarks import (
     epoch_time,
     quality_seeds,
     review_workers,
+    similarity_line,
+    similarity_term,
     train_step,
     training_diagnosis,
 )
@@ -289,3 +291,22 @@ def test_copy_distance_prints_each_kind_then_the_shares_at_the_line_last(tmp_pat
         r"at least [\d.]+% of edited copies caught",
         lines[-1],
     )
+
+
+def test_similarity_line_prints_each_kinds_scores_then_the_margins_on_either_side_of_the_line(capsys):
+    scores = similarity_line.main(["--seeds", "1"])
+
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith("independent pairs: 21 pairs, scores ")
+    assert len(lines) == 2 + len(similarity_line.DISGUISES)
+    above, below = (float(figure) for figure in re.findall(r"(-?\d\.\d+) (?:above|below)", lines[-1]))
+    assert above == pytest.approx(0.6 - max(scores["independent pairs"]), abs=1e-3) and above > 0
+    assert below > 0
+
+
+def test_similarity_term_finds_every_planted_copy_and_names_no_independent_pair(capsys):
+    seconds, found, false = similarity_term.main(["--learners", "30", "--runs", "1"])
+
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert (found, false) == (7, 0) and seconds > 0
+    assert re.fullmatch(r"median [\d.]+ s; planted copies found 7 of 7; false pairs 0", last)

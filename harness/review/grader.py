@@ -29,8 +29,12 @@ JUDGING = (
     "harness/reference_band.json",
     "problem_unittests.py",
 )
-# The batch's own bookkeeping: how reviews are listed and written judges nothing.
-BOOKKEEPING = tuple(f"harness/review/{name}.py" for name in ("batch", "grader", "render", "summary"))
+# The batch's own bookkeeping: how reviews are listed and written, and the note on similar
+# submissions (which changes no verdict), judge nothing.
+BOOKKEEPING = tuple(
+    f"harness/review/{name}.py"
+    for name in ("batch", "grader", "render", "summary", "similarity", "similarity_report", "traces")
+)
 
 
 @functools.cache

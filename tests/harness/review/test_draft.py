@@ -15,8 +15,8 @@ from helpers.submissions import (
 
 import review
 from harness import execution, project
-from harness.review import checking, draft, render, sandbox, sections, unpack
-from harness.rubric import FILES_TITLE, FUNCTIONS, HYPERPARAMETERS_TITLE, REPORT
+from harness.review import draft, render, sandbox, sections, unpack
+from harness.rubric import FILES_TITLE, HYPERPARAMETERS_TITLE, REPORT
 from harness.self_review import NOTEBOOK
 
 LIMITS = sandbox.Limits(wall_seconds=300, memory_bytes=3 * 2**30)
@@ -34,14 +34,6 @@ def reviewed(tmp_path, path) -> draft.Review:
     work = tmp_path / "work"
     work.mkdir(exist_ok=True)
     return draft.draft(path, work / path.stem, tmp_path / "no-data", LIMITS)
-
-
-@pytest.fixture
-def checks_passing(monkeypatch):
-    """For the cases about files and figures: every function passed its check (checking them is
-    test_checking's and test_batch's), so none is run here."""
-    passed = checking.Checked(dict.fromkeys(FUNCTIONS, "passed"), [], None, None, 0.0)
-    monkeypatch.setattr(checking, "check", lambda code, scratch, limits, training=None: passed)
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=[solution.stem for solution in SOLUTIONS])
