@@ -20,7 +20,7 @@ from harness.review.similarity import KINDS, REFERENCE, Match, Trace
 
 FILES = {"csv": "similarity.csv", "html": "similarity.html"}
 START, END = "<!-- similarity -->", "<!-- /similarity -->"
-LABEL = "Similar submissions:"
+LABEL = "Similar submissions (for the course team; take this line out before sending):"
 _BLOCK = re.compile(rf"\n*{re.escape(START)}.*?{re.escape(END)}\n*", re.S)
 # Where the line goes when a draft has none yet: after its verdict.
 _AFTER = {".md": re.compile(r"^\*\*.*\*\*$", re.M), ".html": re.compile(r'^<p class="summary">.*</p>$', re.M)}
@@ -64,9 +64,10 @@ def page(matches: list[Match], code: dict[str, Trace]) -> str:
     """The report as a standalone HTML page: the pairs, then each code pair's lines side by side."""
     escape = html.escape
     rows = "".join(
-        f"<tr><td>{escape(m.first)}</td><td>{escape(m.second)}</td><td>{KINDS[m.kind]}</td>"
-        f"<td>{m.score:.2f}</td></tr>"
-        for m in matches
+        f"<tr><td>{escape(m.first)}</td><td>{escape(m.second)}</td><td>"
+        + (f'<a href="#pair{index}">code</a>' if m.kind == "code" else KINDS[m.kind])
+        + f"</td><td>{m.score:.2f}</td></tr>"
+        for index, m in enumerate(matches)
     )
     parts = [
         "<h1>Similar submissions</h1>",
@@ -74,20 +75,24 @@ def page(matches: list[Match], code: dict[str, Trace]) -> str:
         f"<table><tr><th>submission</th><th>alike</th><th>shared</th><th>score</th></tr>{rows}</table>"
         if matches
         else "",
+        *(_side_by_side(index, m, code) for index, m in enumerate(matches) if m.kind == "code"),
     ]
-    for match in (m for m in matches if m.kind == "code"):
-        sides = "".join(
-            f"<td><pre>{_highlighted(code[name].code, slices)}</pre></td>"
-            for name, slices in zip((match.first, match.second), match.slices, strict=True)
-        )
-        title = f"{escape(match.first)} and {escape(match.second)}: {match.score:.2f}"
-        parts.append(
-            f"<h2>{title}</h2><table><tr><th>{escape(match.first)}</th>"
-            f"<th>{escape(match.second)}</th></tr><tr>{sides}</tr></table>"
-        )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Similar submissions</title>'
         f"<style>{_STYLE}</style></head><body>\n{''.join(parts)}\n</body></html>\n"
+    )
+
+
+def _side_by_side(index: int, match: Match, code: dict[str, Trace]) -> str:
+    """A code pair's two sources side by side, what they share marked."""
+    first, second = html.escape(match.first), html.escape(match.second)
+    sides = "".join(
+        f"<td><pre>{_highlighted(code[name].code, slices)}</pre></td>"
+        for name, slices in zip((match.first, match.second), match.slices, strict=True)
+    )
+    return (
+        f'<h2 id="pair{index}">{first} and {second}: {match.score:.2f}</h2>'
+        f"<table><tr><th>{first}</th><th>{second}</th></tr><tr>{sides}</tr></table>"
     )
 
 
@@ -122,21 +127,17 @@ def mark_drafts(names: list[str], matches: list[Match], output: Path) -> None:
 
 def note_for(name: str, matches: list[Match]) -> str:
     """What ``name`` shares with whom, for its draft; "" when it is alike none."""
-    said = [
-        f"{KINDS[m.kind]} with {_whose(m.second if m.first == name else m.first)}"
-        + (f" (score {m.score:.2f})" if m.kind == "code" else "")
-        for m in matches
-        if name in (m.first, m.second)
-    ]
+    said = []
+    for match in (m for m in matches if name in (m.first, m.second)):
+        other = match.second if match.first == name else match.first
+        if match.kind == "code":
+            whose = other if other == REFERENCE else f"{other}'s"
+            said.append(f"its code is near-identical to {whose} (score {match.score:.2f})")
+        else:
+            said.append(f"it shows the same {KINDS[match.kind]} as {other}")
     if not said:
         return ""
-    return (
-        f"it shares its {'; its '.join(said)}. See {FILES['html']}: a note for the course team, no verdict."
-    )
-
-
-def _whose(name: str) -> str:
-    return name if name == REFERENCE else f"{name}'s"
+    return f"{'; '.join(said)}. See {FILES['html']}; no verdict changes."
 
 
 def _mark(path: Path, suffix: str, line: str) -> None:

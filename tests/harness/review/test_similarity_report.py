@@ -54,7 +54,7 @@ def test_a_batch_names_its_planted_copies_in_the_report_and_their_drafts_and_no_
     original = SOLUTIONS[0].stem
     assert named(output) == {(original, "copier"), ("pasted", REFERENCE)}
     assert "copier's (score" in line(output, original) and f"{original}'s (score" in line(output, "copier")
-    assert f"code with {REFERENCE}" in line(output, "pasted")
+    assert f"code is near-identical to {REFERENCE} (score" in line(output, "pasted")
     assert all(line(output, name) == "" for name in learners if name != original)
     page = (output / similarity_report.FILES["html"]).read_text()
     assert "&lt;script&gt;alert" in page and "<script>" not in page
