@@ -16,7 +16,7 @@ from harness import exercise, project
 from harness.review import figures, samples
 from harness.review.code import learner_code
 from harness.review.similarity import Trace
-from harness.review.unpack import HostileSubmission, unpack
+from harness.review.unpack import unpack
 from harness.rubric import FILES
 
 
@@ -27,13 +27,12 @@ def trace_of(name: str, suffix: str, payload: bytes) -> Trace | None:
         path = Path(folder) / f"submission{suffix}"
         path.write_bytes(payload)
         try:
-            files = unpack(path, Path(folder) / "files")
-        except HostileSubmission:
+            notebook = notebook_in(unpack(path, Path(folder) / "files"))
+            if notebook is None:
+                return None
+            return Trace(name, learner_code(notebook).source, _figures(notebook), _samples(notebook))
+        except Exception:  # Refused, a broken zip, a notebook of odd shape: its draft says why.
             return None
-        notebook = notebook_in(files)
-        if notebook is None:
-            return None
-        return Trace(name, learner_code(notebook).source, _figures(notebook), _samples(notebook))
 
 
 def notebook_in(files: Path):

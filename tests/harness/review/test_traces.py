@@ -3,6 +3,7 @@ unreadable one has none."""
 
 import base64
 import io
+import json
 import zipfile
 
 import nbformat
@@ -29,6 +30,9 @@ def test_a_zipped_notebook_gives_its_learners_code_and_figures_and_a_refused_zip
     assert trace.samples == ""  # Its notebook shows no grid of samples.
     assert traces.trace_of("bob", ".zip", escaping.getvalue()) is None
     assert traces.trace_of("cy", ".ipynb", b"not a notebook") is None
+    odd = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    odd.cells[0].metadata["tags"] = 5  # A notebook nbformat reads, with tags that are no list.
+    assert traces.trace_of("dee", ".ipynb", json.dumps(odd).encode()) is None
 
 
 def test_the_given_code_is_the_exercise_editions_blanks():
