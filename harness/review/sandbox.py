@@ -7,21 +7,25 @@ Its scratch folder is its only writable place; it has no network, and processes 
 (killing the sandbox kills them all). Where it has none,
 ``unshare`` still takes the network away. In every case the kernel's resource limits bound its CPU
 time, memory, processes and file sizes, a timeout bounds its wall time, and a reviewer running as
-root hands it to an unprivileged user of its reviewing process's own (the kernel does not count
+root hands it to an unprivileged user of its reviewing thread's own (the kernel does not count
 root's processes, and counts one user's processes together: a fork bomb run by one of a cluster's
-workers would stop the reviews its neighbours run at the same time).
+workers would stop the reviews its neighbours run at the same time), whose processes are all
+ended before that thread's next sandbox starts (``end_leftovers``).
 ``isolation()`` says what the machine gives, and ``describe`` says it at the top of a review.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import resource
 import secrets
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from functools import cache
@@ -39,7 +43,10 @@ OWN_PROCESSES = "SANDBOX_OWN_PROCESSES"
 # and the kernel counts a user's processes across all of them (one's fork bomb stopped another's
 # reviews). Two of a hundred reviewing processes on one machine share a user once in 400,000.
 FIRST_UID, LAST_UID = 2**24, 2**31 - 2
-_UIDS: dict[int, int] = {}  # By process id: a forked reviewing process draws a user of its own.
+# By process and thread: a forked reviewing process, and each review a Dask worker's threads run at
+# once, draws a user of its own, so that one user's sandboxes run one after another.
+_UIDS: dict[tuple[int, int], int] = {}
+LEFTOVER_SECONDS = 5  # How long what a sandbox left running may take to be gone.
 # What the submission's process keeps of the reviewer's environment: nothing secret, no proxies.
 KEPT_ENVIRONMENT = ("PATH", "LANG", "LC_ALL")
 # The system's programs and libraries, shown read only (``/etc`` only for the dynamic loader).
@@ -146,8 +153,36 @@ def _works(command: list[str]) -> bool:
 
 
 def submissions_uid() -> int:
-    """The user a root reviewer's process hands submissions to; its own, apart from its neighbours'."""
-    return _UIDS.setdefault(os.getpid(), FIRST_UID + secrets.randbelow(LAST_UID - FIRST_UID))
+    """The user a root reviewer's process (each of its threads) hands submissions to; its own,
+    apart from its neighbours'."""
+    key = (os.getpid(), threading.get_ident())
+    return _UIDS.setdefault(key, FIRST_UID + secrets.randbelow(LAST_UID - FIRST_UID))
+
+
+def end_leftovers(uid: int) -> None:
+    """Ends every process of ``uid``, and waits (``LEFTOVER_SECONDS`` at most) until the kernel no
+    longer counts them: only this thread's sandboxes, one after another, run as it, so whatever
+    outlived one (a process that left its group, a fork bomb still dying) is gone before the next
+    starts, and cannot use up its process limit."""
+    deadline = time.monotonic() + LEFTOVER_SECONDS
+    while (left := _processes_of(uid)) and time.monotonic() < deadline:
+        for pid in left:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.02)
+
+
+def _processes_of(uid: int) -> list[int]:
+    """The processes whose real user is ``uid`` (the one the kernel counts against its limit)."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                status = Path(entry.path, "status").read_text()
+                real = re.search(r"^Uid:\s+(\d+)", status, re.M)
+                if real and int(real.group(1)) == uid:
+                    found.append(int(entry.name))
+    return found
 
 
 def _as_unprivileged(command: list[str]) -> list[str]:
@@ -283,6 +318,9 @@ def run(
     """
     kind = kind or isolation()
     prepare(scratch)
+    unprivileged = os.getuid() == 0 and kind != "none"
+    if unprivileged:
+        end_leftovers(submissions_uid())
     start = time.monotonic()
     process = subprocess.Popen(
         _wrapped(command, scratch, kind, readable),
@@ -302,6 +340,8 @@ def run(
         os.killpg(process.pid, signal.SIGKILL)
         stdout, stderr = process.communicate()
         stopped = f"the wall-time limit of {limits.wall_seconds:.0f} s"
+    if unprivileged:
+        end_leftovers(submissions_uid())
     errors = stderr.decode("utf-8", "replace")
     return Outcome(
         process.returncode,

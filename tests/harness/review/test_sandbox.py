@@ -4,8 +4,10 @@ network and processes stay out of its reach."""
 import dataclasses
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -137,6 +139,19 @@ def test_each_reviewing_process_hands_submissions_to_a_user_of_its_own_even_wher
     assert first_a == again_a and first_b == again_b  # One user for the whole of a reviewing process.
     assert len({first_a, first_b, child_a, child_b}) == 4  # And none shared, a forked one's neither.
     assert all(sandbox.FIRST_UID <= uid <= sandbox.LAST_UID for uid in (first_a, first_b, child_a, child_b))
+
+
+@contained
+@pytest.mark.skipif(os.getuid() != 0, reason="only a root reviewer hands submissions to users of their own")
+def test_what_an_earlier_sandbox_left_running_as_its_user_is_ended_before_the_next_starts(tmp_path):
+    uid = str(sandbox.submissions_uid())  # This thread's sandboxes' user.
+    left = subprocess.Popen(["setpriv", "--reuid", uid, "--regid", uid, "--clear-groups", "sleep", "60"])
+    threading.Thread(target=left.wait, daemon=True).start()  # Reaped as soon as it is ended.
+
+    outcome = run_python("print('started')", tmp_path / "scratch")
+
+    assert outcome.stdout.strip() == "started", outcome.problem()
+    assert left.wait(timeout=10) == -signal.SIGKILL
 
 
 def test_a_file_too_large_is_stopped_by_the_file_size_limit(tmp_path):
