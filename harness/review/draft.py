@@ -84,10 +84,10 @@ def draft(
 def _sections(
     files: Path, scratch: Path, data_dir: Path, limits: sandbox.Limits, training: retraining.Training | None
 ) -> list[sections.Section]:
-    notebooks = sorted(files.rglob("*.ipynb"), key=lambda path: (path.name != FILES[0], str(path)))
+    notebooks = notebooks_in(files)
     reports = sorted(files.rglob("*.html"))
     found = [_files_section(files, notebooks, reports)]
-    notebook = _read(notebooks[0]) if notebooks else None
+    notebook = read_notebook(notebooks[0]) if notebooks else None
     if notebook is None:
         reason = "There is no notebook to review." if not notebooks else "The notebook cannot be read."
         return [*found, sections.Section(reason, sections.REQUIRES, "Submit the executed notebook.")]
@@ -140,7 +140,13 @@ def _trained(checked: checking.Checked, training: retraining.Training | None, da
     return {"failed": checked.stopped or checked.error or "it ended without figures"}
 
 
-def _read(path: Path):
+def notebooks_in(files: Path) -> list[Path]:
+    """The submission's notebooks, the one under the project's name first: the first is reviewed."""
+    return sorted(files.rglob("*.ipynb"), key=lambda path: (path.name != FILES[0], str(path)))
+
+
+def read_notebook(path: Path):
+    """The notebook at ``path``, or None when it cannot be read as one."""
     try:
         return nbformat.read(path, as_version=4)
     except Exception:  # Any way a file fails to be a notebook is the same finding for the review.

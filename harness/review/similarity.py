@@ -99,13 +99,13 @@ def code_matches(
     """
     boilerplate = _boilerplate(given)
     prints = {trace.name: fingerprint(trace.code, trace.name, boilerplate) for trace in traces}
-    pairs = list(itertools.combinations(traces, 2))
+    pairs = list(itertools.combinations(prints, 2))
     if reference is not None:
+        pairs += [(name, REFERENCE) for name in prints]
         prints[REFERENCE] = fingerprint(reference.code, "reference", boilerplate)
-        pairs += [(trace, Trace(REFERENCE, "")) for trace in traces]
     found = []
     for first, second in pairs:
-        match = _compared(first.name, second.name, prints)
+        match = _compared(first, second, prints)
         if match is not None and match.score >= line:
             found.append(match)
     return found

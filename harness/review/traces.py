@@ -13,11 +13,10 @@ from pathlib import Path
 import nbformat
 
 from harness import exercise, project
-from harness.review import figures, samples
+from harness.review import draft, figures, samples
 from harness.review.code import learner_code
 from harness.review.similarity import Trace
 from harness.review.unpack import unpack
-from harness.rubric import FILES
 
 
 def trace_of(name: str, suffix: str, payload: bytes) -> Trace | None:
@@ -36,13 +35,9 @@ def trace_of(name: str, suffix: str, payload: bytes) -> Trace | None:
 
 
 def notebook_in(files: Path):
-    """The notebook the draft reviews (the project's name first), read; None when there is none
-    or it cannot be read."""
-    notebooks = sorted(files.rglob("*.ipynb"), key=lambda path: (path.name != FILES[0], str(path)))
-    try:
-        return nbformat.read(notebooks[0], as_version=4) if notebooks else None
-    except Exception:  # Any way a file fails to be a notebook is the same finding.
-        return None
+    """The notebook the draft reviews, read; None when there is none or it cannot be read."""
+    notebooks = draft.notebooks_in(files)
+    return draft.read_notebook(notebooks[0]) if notebooks else None
 
 
 def _figures(notebook) -> str:
